@@ -1,0 +1,452 @@
+//! The description of one call that generated code hands to a [`Transport`](crate::Transport).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::Error;
+
+/// An HTTP method an endpoint can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+}
+
+impl Method {
+    /// Returns the method's name as sent on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+            Self::Head => "HEAD",
+            Self::Options => "OPTIONS",
+        }
+    }
+
+    /// Returns whether repeating the request has the same effect as sending it once
+    /// (RFC 9110 §9.2.2): every method but `POST` and `PATCH`.
+    pub const fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+
+    /// Returns the equivalent [`http::Method`].
+    pub fn to_http(self) -> http::Method {
+        match self {
+            Self::Get => http::Method::GET,
+            Self::Post => http::Method::POST,
+            Self::Put => http::Method::PUT,
+            Self::Patch => http::Method::PATCH,
+            Self::Delete => http::Method::DELETE,
+            Self::Head => http::Method::HEAD,
+            Self::Options => http::Method::OPTIONS,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `/`-separated piece of an endpoint's path template.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// A literal segment, already valid in a URL path.
+    Literal(&'static str),
+    /// A placeholder, filled by the next path parameter.
+    Param,
+}
+
+/// What is fixed about an endpoint: written once per endpoint by `#[api_endpoint]`.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The operation's name, the name of the trait method (`upgrade_workflow`).
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template in OpenAPI form (`/workflows/{workflowId}/upgrade`): low-cardinality,
+    /// used as `url.template` in traces.
+    pub template: &'static str,
+    /// Whether the call may be retried after it may have reached the server.
+    pub idempotent: bool,
+    #[doc(hidden)]
+    pub segments: &'static [Segment],
+}
+
+/// Bytes a path segment keeps as they are: the unreserved characters of RFC 3986.
+/// Everything else, `/`, `?`, `#`, `%` and `;` included, is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One HTTP request as generated code describes it: method, encoded path and query, headers
+/// and body. Transports turn it into a real request against their base URL.
+pub struct Request {
+    endpoint: &'static Endpoint,
+    path: String,
+    next_segment: usize,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    error: Option<Error>,
+}
+
+impl Request {
+    /// Starts the request for `endpoint`, writing the path up to its first placeholder.
+    #[doc(hidden)]
+    pub fn new(endpoint: &'static Endpoint) -> Self {
+        let mut request = Self {
+            endpoint,
+            path: String::with_capacity(endpoint.template.len() + 16),
+            next_segment: 0,
+            query: None,
+            headers: HeaderMap::new(),
+            body: None,
+            error: None,
+        };
+        request.push_literals();
+        request
+    }
+
+    fn push_literals(&mut self) {
+        while let Some(Segment::Literal(lit)) = self.endpoint.segments.get(self.next_segment) {
+            self.path.push('/');
+            self.path.push_str(lit);
+            self.next_segment += 1;
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    /// Fills the next placeholder of the path with `value`, percent-encoded as exactly one
+    /// segment. Empty values, `.` and `..` are refused: they would change the route.
+    #[doc(hidden)]
+    pub fn path_param<T: PathSegment + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let value = value.to_segment();
+        if value.is_empty() || value == "." || value == ".." {
+            let shown = if value.is_empty() { "empty" } else { &value };
+            let reason = format!("a path segment cannot be {shown}: it would change the route");
+            self.fail(Error::invalid_argument(name, reason));
+        }
+        self.path.push('/');
+        self.path.extend(utf8_percent_encode(&value, SEGMENT));
+        self.next_segment += 1;
+        self.push_literals();
+    }
+
+    /// Appends `key=value` to the query for every value `value` holds (none for `None`).
+    #[doc(hidden)]
+    pub fn query<T: QueryValue + ?Sized>(&mut self, key: &'static str, value: &T) {
+        value.each_value(&mut |v| {
+            let query = self.query.get_or_insert_with(String::new);
+            form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
+        });
+    }
+
+    /// Sets the header `name` (a valid lowercase header name) to `value` unless it is `None`.
+    /// Values with CR, LF, NUL or other control characters are refused.
+    #[doc(hidden)]
+    pub fn header<T: HeaderArg + ?Sized>(&mut self, name: &'static str, arg: &'static str, value: &T) {
+        let Some(value) = value.header_value() else {
+            return;
+        };
+        match HeaderValue::from_str(&value) {
+            Ok(value) => {
+                self.headers.append(HeaderName::from_static(name), value);
+            }
+            Err(_) => self.fail(Error::invalid_argument(
+                arg,
+                "a header value cannot contain control characters (CR, LF, NUL)",
+            )),
+        }
+    }
+
+    /// Serializes `body` as the JSON body of the request.
+    #[doc(hidden)]
+    pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Err(e) => self.fail(Error::invalid_argument(
+                name,
+                format!("cannot be serialized as JSON: {e}"),
+            )),
+        }
+    }
+
+    /// Returns the first argument error met while building, if any.
+    pub(crate) fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
+    }
+
+    /// Returns the endpoint this request calls.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// Returns the HTTP method.
+    pub fn method(&self) -> Method {
+        self.endpoint.method
+    }
+
+    /// Returns the percent-encoded path, relative to the base URL (`/workflows/wf_1/logs`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Returns the encoded query string without the `?` (`userId=usr_1`), if there is one.
+    pub fn query_string(&self) -> Option<&str> {
+        self.query.as_deref()
+    }
+
+    /// Returns the headers the endpoint's parameters set (not the client's own, such as
+    /// `Authorization`).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Returns the JSON body, if the endpoint has one.
+    pub fn body(&self) -> Option<&Bytes> {
+        self.body.as_ref()
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.endpoint.operation)
+            .field("method", &self.endpoint.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.body.as_ref().map(Bytes::len))
+            .finish()
+    }
+}
+
+/// A value that can fill a path placeholder.
+///
+/// Implemented for strings, integers and references to them. Implement it for your own
+/// identifier types (a UUID newtype, say) to pass them directly:
+///
+/// ```
+/// use std::borrow::Cow;
+/// struct OrderId(u128);
+/// impl alloy_api::PathSegment for OrderId {
+///     fn to_segment(&self) -> Cow<'_, str> {
+///         Cow::Owned(format!("{:032x}", self.0))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a path parameter",
+    label = "this type is not a `PathSegment`",
+    note = "path parameters accept `&str`, `String`, `Cow<str>`, integers, or any type that implements `alloy_api::PathSegment`"
+)]
+pub trait PathSegment {
+    /// Returns the unencoded text of the segment; the client percent-encodes it.
+    fn to_segment(&self) -> Cow<'_, str>;
+}
+
+/// A value that can be sent as query parameters: zero, one or several `key=value` pairs.
+///
+/// `Option<T>` sends nothing for `None`; slices and `Vec`s repeat the key once per element
+/// (`tag=a&tag=b`), the form most servers read as a list.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a query parameter",
+    label = "this type is not a `QueryValue`",
+    note = "query parameters accept strings, integers, `bool`, `Option<T>`, and slices or `Vec`s of those"
+)]
+pub trait QueryValue {
+    /// Calls `f` once for every value to send.
+    fn each_value(&self, f: &mut dyn FnMut(&str));
+}
+
+/// A value that can be sent as a header: strings, integers, and `Option`s of them (`None`
+/// sends no header).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a header parameter",
+    label = "this type is not a `HeaderArg`",
+    note = "header parameters accept strings, integers, and `Option<T>` of those"
+)]
+pub trait HeaderArg {
+    /// Returns the header's text, or `None` to send no header.
+    fn header_value(&self) -> Option<Cow<'_, str>>;
+}
+
+macro_rules! impl_for_strings {
+    ($($t:ty),*) => {$(
+        impl PathSegment for $t {
+            fn to_segment(&self) -> Cow<'_, str> {
+                Cow::Borrowed(self)
+            }
+        }
+        impl QueryValue for $t {
+            fn each_value(&self, f: &mut dyn FnMut(&str)) {
+                f(self)
+            }
+        }
+        impl HeaderArg for $t {
+            fn header_value(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Borrowed(self))
+            }
+        }
+    )*};
+}
+impl_for_strings!(str, String, Cow<'_, str>, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>);
+
+macro_rules! impl_for_display {
+    ($($t:ty),*) => {$(
+        impl PathSegment for $t {
+            fn to_segment(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+        impl QueryValue for $t {
+            fn each_value(&self, f: &mut dyn FnMut(&str)) {
+                f(&self.to_string())
+            }
+        }
+        impl HeaderArg for $t {
+            fn header_value(&self) -> Option<Cow<'_, str>> {
+                Some(Cow::Owned(self.to_string()))
+            }
+        }
+    )*};
+}
+impl_for_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+impl QueryValue for bool {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        f(if *self { "true" } else { "false" })
+    }
+}
+
+impl<T: PathSegment + ?Sized> PathSegment for &T {
+    fn to_segment(&self) -> Cow<'_, str> {
+        (**self).to_segment()
+    }
+}
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        (**self).each_value(f);
+    }
+}
+
+impl<T: QueryValue> QueryValue for Option<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        if let Some(v) = self {
+            v.each_value(f);
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for [T] {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        for v in self {
+            v.each_value(f);
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        self.as_slice().each_value(f);
+    }
+}
+
+impl<T: HeaderArg + ?Sized> HeaderArg for &T {
+    fn header_value(&self) -> Option<Cow<'_, str>> {
+        (**self).header_value()
+    }
+}
+
+impl<T: HeaderArg> HeaderArg for Option<T> {
+    fn header_value(&self) -> Option<Cow<'_, str>> {
+        self.as_ref().and_then(HeaderArg::header_value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static EP: Endpoint = Endpoint {
+        operation: "op",
+        method: Method::Get,
+        template: "/a/{x}/b/{y}",
+        idempotent: true,
+        segments: &[
+            Segment::Literal("a"),
+            Segment::Param,
+            Segment::Literal("b"),
+            Segment::Param,
+        ],
+    };
+
+    #[test]
+    fn path_params_are_one_segment_each() {
+        let mut r = Request::new(&EP);
+        r.path_param("x", "a/b?c#d%");
+        r.path_param("y", &42u32);
+        assert!(r.take_error().is_none());
+        assert_eq!(r.path(), "/a/a%2Fb%3Fc%23d%25/b/42");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused() {
+        for bad in ["", ".", ".."] {
+            let mut r = Request::new(&EP);
+            r.path_param("x", bad);
+            let err = r.take_error().expect("refused");
+            assert!(matches!(err, Error::InvalidArgument { name: "x", .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn queries_repeat_and_skip_none() {
+        let mut r = Request::new(&EP);
+        r.query("userId", "u 1&x=y");
+        r.query("tag", &["a", "b"][..]);
+        r.query("limit", &None::<u32>);
+        assert_eq!(r.query_string(), Some("userId=u+1%26x%3Dy&tag=a&tag=b"));
+    }
+
+    #[test]
+    fn header_values_cannot_inject() {
+        let mut r = Request::new(&EP);
+        r.header("x-trace", "trace", "a\r\nx-evil: 1");
+        assert!(matches!(
+            r.take_error(),
+            Some(Error::InvalidArgument { name: "trace", .. })
+        ));
+        assert!(r.headers().is_empty());
+    }
+}
