@@ -1,0 +1,170 @@
+//! Error mapping: what a caller gets back for each kind of failed response.
+
+use alloy_api::models::CreateUserRequest;
+use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
+use httpmock::prelude::*;
+use serde_json::json;
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("sk_test_errors")
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// Answers every request with this status, content type and body.
+async fn answer(server: &MockServer, status: u16, content_type: &str, body: &str) {
+    let (content_type, body) = (content_type.to_owned(), body.to_owned());
+    server
+        .mock_async(move |_, then| {
+            then.status(status)
+                .header("content-type", content_type)
+                .body(body);
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn contract_error_bodies_keep_status_code_and_message() {
+    for (status, code, message) in [
+        (400, "BAD_REQUEST", "username is required"),
+        (401, "UNAUTHORIZED", "Invalid API key"),
+        (404, "NOT_FOUND", "User not found"),
+    ] {
+        let server = MockServer::start_async().await;
+        let body = json!({ "error": code, "message": message }).to_string();
+        answer(&server, status, "application/json", &body).await;
+        let err = client(&server)
+            .generate_user_token("usr_1")
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(err.error_code(), Some(code));
+        assert_eq!(err.message(), Some(message));
+        assert_eq!(err.is_not_found(), status == 404);
+        assert_eq!(err.is_unauthorized(), status == 401);
+        assert!(!err.is_retryable());
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&status.to_string()) && shown.contains(message),
+            "{shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_error_body_with_only_a_message_works() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        404,
+        "application/json",
+        r#"{"message":"User not found"}"#,
+    )
+    .await;
+    let err = client(&server).delete_user_logs("usr_1").await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.error_code(), None);
+    assert_eq!(err.message(), Some("User not found"));
+}
+
+#[tokio::test]
+async fn a_non_json_error_body_keeps_status_and_text() {
+    let server = MockServer::start_async().await;
+    let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    answer(&server, 502, "text/html", page).await;
+    let err = client(&server)
+        .list_integrations("usr_1")
+        .await
+        .unwrap_err();
+    let Error::Api {
+        status,
+        error,
+        message,
+        body,
+        ..
+    } = &err
+    else {
+        panic!("expected an API error, got {err:?}");
+    };
+    assert_eq!(status.as_u16(), 502);
+    assert_eq!((error, message), (&None, &None));
+    assert_eq!(std::str::from_utf8(body).unwrap(), page);
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_malformed_success_body_is_a_decode_error_that_keeps_the_body() {
+    let server = MockServer::start_async().await;
+    answer(&server, 201, "application/json", r#"{"userId": 42"#).await;
+    let err = client(&server)
+        .create_user(&CreateUserRequest::new("u"))
+        .await
+        .unwrap_err();
+    let Error::Decode { status, body, .. } = &err else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(status.as_u16(), 201);
+    assert_eq!(&body[..], br#"{"userId": 42"#);
+    assert!(err.to_string().contains("could not decode"), "{err}");
+}
+
+#[tokio::test]
+async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    answer(
+        &server,
+        200,
+        "application/json",
+        r#"{"logs": "not a list"}"#,
+    )
+    .await;
+    let err = client(&server)
+        .list_workflow_logs("wf_1", "usr_1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_empty_error_body_keeps_the_status() {
+    let server = MockServer::start_async().await;
+    answer(&server, 401, "application/json", "").await;
+    let err = client(&server)
+        .list_integrations("usr_1")
+        .await
+        .unwrap_err();
+    assert!(err.is_unauthorized());
+    assert_eq!(err.message(), None);
+    assert_eq!(err.to_string(), "the API answered 401 Unauthorized");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    // Bind and drop a listener to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.list_integrations("usr_1").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), None);
+}
