@@ -34,7 +34,8 @@ pub trait AlloyApi: Transport {
     /// Triggers a custom event to start or resume workflow execution for a user
     /// (`POST /run/event`).
     #[api_endpoint(method = "POST", path = "/run/event")]
-    async fn trigger_event(&self, #[body] request: &TriggerEventRequest) -> Result<SuccessResponse>;
+    async fn trigger_event(&self, #[body] request: &TriggerEventRequest)
+    -> Result<SuccessResponse>;
 
     /// Retrieves workflow error logs for a specific workflow to debug integration failures
     /// (`GET /workflows/{workflowId}/errors?userId=`).

@@ -185,7 +185,10 @@ mod tests {
     fn unknown_log_status_is_kept() {
         let log: WorkflowLog =
             serde_json::from_str(r#"{"logId":"l","status":"cancelled"}"#).unwrap();
-        assert_eq!(log.status, Some(WorkflowLogStatus::Other("cancelled".into())));
+        assert_eq!(
+            log.status,
+            Some(WorkflowLogStatus::Other("cancelled".into()))
+        );
         assert_eq!(
             serde_json::to_string(&log.status).unwrap(),
             r#""cancelled""#
