@@ -116,7 +116,7 @@ where
         match &result {
             Ok(_) => tracing::debug!("call succeeded"),
             Err(error) => {
-                span.record("error.type", error_type(error));
+                record_error_type(&span, error);
                 tracing::warn!(error = %error, "call failed");
             }
         }
@@ -125,15 +125,17 @@ where
     call.instrument(span)
 }
 
-/// Returns the OpenTelemetry `error.type` of an error: the status code, or a short name.
-fn error_type(error: &Error) -> &'static str {
-    match error {
-        Error::Api { status, .. } => status.canonical_reason().unwrap_or("http_error"),
+/// Records the OpenTelemetry `error.type` of a failed call: the status code for an HTTP
+/// error (as the HTTP semantic conventions ask), a short name of the kind otherwise.
+fn record_error_type(span: &tracing::Span, error: &Error) {
+    let kind = match error {
+        Error::Api { status, .. } => status.as_str(),
         Error::Decode { .. } => "decode",
         Error::Timeout { .. } => "timeout",
         Error::Transport { .. } => "transport",
         Error::ResponseTooLarge { .. } => "response_too_large",
         Error::InvalidArgument { .. } => "invalid_argument",
         Error::Config(_) => "config",
-    }
+    };
+    span.record("error.type", kind);
 }

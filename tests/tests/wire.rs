@@ -289,7 +289,7 @@ async fn a_base_url_with_a_path_prefix_keeps_it() {
             .unwrap();
         client.generate_user_token("usr_1").await.unwrap();
     }
-    assert_eq!(mock.hits_async().await, 2);
+    assert_eq!(mock.calls_async().await, 2);
 }
 
 #[tokio::test]

@@ -1,0 +1,261 @@
+//! Tracing: one span per call with the OpenTelemetry HTTP client fields, and no secrets in it.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
+
+use alloy_api::{AlloyApi, Client, RetryPolicy};
+use httpmock::prelude::*;
+use serde_json::json;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+const KEY: &str = "sk_trace_secret_key_123";
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.secret-token-payload.sig";
+
+/// A span as the subscriber saw it: its name and the final value of every field.
+#[derive(Debug, Clone, Default)]
+struct CapturedSpan {
+    name: &'static str,
+    fields: BTreeMap<String, String>,
+}
+
+/// Everything the layer saw: spans by id (in creation order), and every event as text.
+#[derive(Default)]
+struct Captured {
+    spans: Vec<(u64, CapturedSpan)>,
+    events: Vec<String>,
+}
+
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Captured>>);
+
+struct FieldVisitor<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for FieldVisitor<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
+        let mut span = CapturedSpan {
+            name: attrs.metadata().name(),
+            ..CapturedSpan::default()
+        };
+        attrs.record(&mut FieldVisitor(&mut span.fields));
+        self.0.lock().unwrap().spans.push((id.into_u64(), span));
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        let mut captured = self.0.lock().unwrap();
+        if let Some((_, span)) = captured
+            .spans
+            .iter_mut()
+            .rev()
+            .find(|(i, _)| *i == id.into_u64())
+        {
+            values.record(&mut FieldVisitor(&mut span.fields));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = BTreeMap::new();
+        event.record(&mut FieldVisitor(&mut fields));
+        self.0
+            .lock()
+            .unwrap()
+            .events
+            .push(format!("{} {fields:?}", event.metadata().level()));
+    }
+}
+
+impl Capture {
+    fn call_spans(&self) -> Vec<CapturedSpan> {
+        let captured = self.0.lock().unwrap();
+        captured
+            .spans
+            .iter()
+            .map(|(_, s)| s.clone())
+            .filter(|s| s.name == "alloy_api.call")
+            .collect()
+    }
+
+    fn everything(&self) -> String {
+        let captured = self.0.lock().unwrap();
+        format!("{:?} {:?}", captured.spans, captured.events)
+    }
+}
+
+/// Runs `f` on a current-thread runtime with a capturing subscriber (at TRACE, for every
+/// target, so the HTTP stack's own output is checked for secrets too).
+fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output) {
+    let capture = Capture::default();
+    let text = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let writer_text = text.clone();
+    let subscriber = tracing_subscriber::registry().with(capture.clone()).with(
+        tracing_subscriber::fmt::layer()
+            .with_writer(move || SharedWriter(writer_text.clone()))
+            .with_ansi(false),
+    );
+    let output = tracing::subscriber::with_default(subscriber, || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f())
+    });
+    let formatted = String::from_utf8(text.lock().unwrap().clone()).unwrap();
+    capture.0.lock().unwrap().events.push(formatted);
+    (capture, output)
+}
+
+struct SharedWriter(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn start_server() -> MockServer {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/workflows/wf_1/logs");
+        then.status(200).json_body(json!({ "logs": [] }));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/users/usr_1/token");
+        then.status(200).json_body(json!({ "token": TOKEN }));
+    });
+    server.mock(|when, then| {
+        when.method(GET).path("/users/nobody/token");
+        then.status(404)
+            .json_body(json!({ "error": "NOT_FOUND", "message": "User not found" }));
+    });
+    server
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_call_is_one_span_with_the_http_client_fields() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, result) = traced(|| async { client.list_workflow_logs("wf_1", "usr_1").await });
+    result.unwrap();
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    let fields = &spans[0].fields;
+    assert_eq!(fields["otel.name"], "list_workflow_logs");
+    assert_eq!(fields["operation"], "list_workflow_logs");
+    assert_eq!(fields["otel.kind"], "client");
+    assert_eq!(fields["http.request.method"], "GET");
+    // The template, not the filled path: one time series per endpoint, not per workflow.
+    assert_eq!(fields["url.template"], "/workflows/{workflowId}/logs");
+    assert_eq!(fields["server.address"], "127.0.0.1");
+    assert_eq!(fields["http.response.status_code"], "200");
+    assert_eq!(fields["retries"], "0");
+    assert!(fields["duration_ms"].parse::<u64>().is_ok(), "{fields:?}");
+    assert!(!fields.contains_key("error.type"), "{fields:?}");
+}
+
+#[test]
+fn a_failed_call_records_the_status_as_error_type() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, result) = traced(|| async { client.generate_user_token("nobody").await });
+    assert!(result.unwrap_err().is_not_found());
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].fields["http.response.status_code"], "404");
+    assert_eq!(spans[0].fields["error.type"], "404");
+    assert_eq!(spans[0].fields["url.template"], "/users/{userId}/token");
+}
+
+#[test]
+fn an_invalid_argument_is_traced_without_a_request() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, result) = traced(|| async { client.generate_user_token("..").await });
+    assert!(matches!(
+        result.unwrap_err(),
+        alloy_api::Error::InvalidArgument {
+            name: "user_id",
+            ..
+        }
+    ));
+    let spans = capture.call_spans();
+    assert_eq!(spans[0].fields["error.type"], "invalid_argument");
+    assert!(!spans[0].fields.contains_key("http.response.status_code"));
+}
+
+#[test]
+fn retries_are_counted_on_the_span() {
+    let server = MockServer::start();
+    let flaky = server.mock(|when, then| {
+        when.method(GET).path("/integrations");
+        then.status(503);
+    });
+    let client = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::default().with_max_retries(2).with_backoff(
+            std::time::Duration::from_millis(1),
+            std::time::Duration::from_millis(2),
+        ))
+        .build()
+        .unwrap();
+    let (capture, result) = traced(|| async { client.list_integrations("usr_1").await });
+    assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(flaky.calls(), 3);
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].fields["retries"], "2");
+    assert_eq!(spans[0].fields["error.type"], "503");
+}
+
+#[test]
+fn no_key_or_token_appears_in_traces() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, _) = traced(|| async {
+        let token = client.generate_user_token("usr_1").await.unwrap();
+        assert_eq!(token.token, TOKEN);
+        let _ = client.generate_user_token("nobody").await;
+        let _ = client.list_workflow_logs("wf_1", "usr_1").await;
+    });
+    let everything = capture.everything();
+    assert!(
+        everything.contains("generate_user_token"),
+        "nothing captured"
+    );
+    assert!(
+        !everything.contains(KEY),
+        "the API key leaked: {everything}"
+    );
+    assert!(
+        !everything.contains("secret-token-payload"),
+        "a token leaked: {everything}"
+    );
+}
