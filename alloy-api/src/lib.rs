@@ -2,22 +2,34 @@
 //! method.
 //!
 //! ```no_run
-//! use alloy_api::{AlloyApi, Client};
 //! use alloy_api::models::{CreateUserRequest, TriggerEventRequest};
+//! use alloy_api::{AlloyApi, Client};
 //!
-//! # async fn run() -> alloy_api::Result<()> {
-//! let client = Client::from_env()?; // ALLOY_API_KEY, optional ALLOY_BASE_URL
-//! let user = client
-//!     .create_user(&CreateUserRequest::new("customer-42").with_full_name("Jane Smith"))
-//!     .await?;
-//! let token = client.generate_user_token(&user.user_id).await?; // for the frontend SDK
-//! client
-//!     .trigger_event(&TriggerEventRequest::new(&user.user_id, "order.created"))
-//!     .await?;
-//! # let _ = token;
-//! # Ok(())
-//! # }
+//! #[tokio::main]
+//! async fn main() -> alloy_api::Result<()> {
+//!     let client = Client::from_env()?; // ALLOY_API_KEY, optional ALLOY_BASE_URL
+//!
+//!     // One Alloy user per customer of yours, and a short-lived token for the frontend SDK.
+//!     let user = client
+//!         .create_user(&CreateUserRequest::new("customer-42").with_full_name("Jane Smith"))
+//!         .await?;
+//!     let token = client.generate_user_token(&user.user_id).await?;
+//!     println!("hand this to the frontend: {} bytes of JWT", token.token.len());
+//!
+//!     // Something happened in your product: run the customer's workflows that listen to it.
+//!     let event = TriggerEventRequest::new(&user.user_id, "order.created")
+//!         .with_data(serde_json::json!({ "orderId": "ord-789", "amount": 150.0 }));
+//!     client.trigger_event(&event).await?;
+//!     Ok(())
+//! }
 //! ```
+//!
+//! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
+//!   cap; [`Error`] says what went wrong.
+//! - [`AlloyApi`] holds the ten operations; [`models`] their request and response types.
+//! - [`Transport`] is the seam a test double implements to stand in for HTTP.
+//! - The `sandbox` feature adds `sandbox::Sandbox`, an Alloy-compatible server that runs
+//!   in-process, for tests and for the quickstart.
 //!
 //! Endpoints the crate lacks are one annotated signature away, in your own crate; see
 //! [`api_endpoint`].
@@ -55,6 +67,67 @@ pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
 
+/// Declares an HTTP endpoint as a trait method; the macro writes the method's body.
+///
+/// ```
+/// use alloy_api::{Response, Result, Transport, api_endpoint};
+///
+/// #[derive(serde::Serialize)]
+/// pub struct Rename { pub name: String }
+/// #[derive(serde::Deserialize)]
+/// pub struct Step { pub name: String }
+///
+/// pub trait StepsApi: Transport {
+///     /// Reads one step of a user's workflow.
+///     #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/steps/<stepId>")]
+///     async fn get_step(&self, workflow_id: &str, step_id: &str, #[query] user_id: &str)
+///         -> Result<Step>;
+///
+///     /// Renames a step, keeping the response's status and headers.
+///     #[api_endpoint(method = "PATCH", path = "/steps/<stepId>")]
+///     async fn rename_step(
+///         &self,
+///         step_id: &str,
+///         #[body] change: &Rename,
+///         #[header("X-Request-Id")] request_id: Option<&str>,
+///     ) -> Result<Response<Step>>;
+///
+///     /// Deletes a step; the body of the answer, if any, is ignored.
+///     #[api_endpoint(method = "DELETE", path = "/steps/<stepId>")]
+///     async fn delete_step(&self, step_id: &str) -> Result<()>;
+/// }
+///
+/// // Every transport, `alloy_api::Client` included, gets the endpoints.
+/// impl<T: Transport + ?Sized> StepsApi for T {}
+/// ```
+///
+/// # Arguments of the attribute
+///
+/// - `method = "GET"`: one of `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS`.
+/// - `path = "/users/<userId>/token"`: the path below the client's base URL; each `<name>`
+///   placeholder is a whole segment filled by a parameter.
+/// - `idempotent` (optional): the endpoint may be retried even after the request may have
+///   reached the server (the default for every method but `POST` and `PATCH`).
+/// - `crate = "path"` (optional): where `alloy_api` is, if you renamed the dependency.
+///
+/// # Roles of parameters
+///
+/// | a parameter…                   | is sent as |
+/// |--------------------------------|------------|
+/// | named like a placeholder       | that path segment: `<workflowId>` is filled by `workflow_id` or `workflowId`, percent-encoded as exactly one segment; an empty value, `.` and `..` are refused before sending. Types: [`PathSegment`] |
+/// | `#[query]`, `#[query("key")]`  | a query pair; the key defaults to the camelCase of the name; `None` sends nothing, a slice or `Vec` repeats the key (`tag=a&tag=b`). Types: [`QueryValue`] |
+/// | `#[body]`                      | the JSON body; at most one, never on `GET` or `HEAD`. Types: `serde::Serialize` |
+/// | `#[header("X-Name")]`          | a header; `None` sends nothing; values with CR, LF or NUL are refused. Types: [`HeaderArg`] |
+///
+/// # The method
+///
+/// It takes `&self` and is an `async fn` (or returns `impl Future<Output = ...> + Send`),
+/// returning `Result<T>` or `Result<T, E>` with `E: From<alloy_api::Error>`, where `T` is a
+/// `serde::de::DeserializeOwned` type decoded from the JSON body, `()` to ignore the body
+/// (a 204 is fine), or [`Response<T>`] to get the status and headers too. The returned
+/// future is `Send`. The trait needs [`Transport`] as a supertrait.
+///
+/// Any other shape is a compile error pointing at the offending token.
 #[doc(inline)]
 pub use alloy_macros::api_endpoint;
 

@@ -1,0 +1,233 @@
+//! The integration catalog the sandbox serves, with the workflows each integration brings.
+
+use std::collections::HashSet;
+
+/// An integration of the sandbox catalog, with the workflows it brings.
+///
+/// `GET /integrations` lists every entry; an integration counts as installed for a user when
+/// at least one of its workflows is. New users get the workflows of every entry that
+/// [installs automatically](CatalogEntry::without_auto_install) installed and active at each
+/// workflow's first version.
+///
+/// ```
+/// use alloy_api::sandbox::{CatalogEntry, CatalogWorkflow};
+///
+/// let entry = CatalogEntry::new("int_acme", "Acme", "CRM").with_workflow(
+///     CatalogWorkflow::new("wf_acme_sync", ["1.0.0", "2.0.0"]).listening_to("contact.created"),
+/// );
+/// assert_eq!(entry.workflows[0].versions, ["1.0.0", "2.0.0"]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    /// Identifier of the integration, such as `int_shopify`.
+    pub integration_id: String,
+    /// Display name of the integration.
+    pub name: String,
+    /// Category of the integration, such as `E-Commerce`.
+    pub category: String,
+    /// URL of the integration's icon.
+    pub icon_url: Option<String>,
+    /// Whether new users get this integration's workflows installed.
+    pub auto_install: bool,
+    /// Workflows the integration brings.
+    pub workflows: Vec<CatalogWorkflow>,
+}
+
+impl CatalogEntry {
+    /// Creates an entry without icon or workflows that new users get installed.
+    pub fn new(
+        integration_id: impl Into<String>,
+        name: impl Into<String>,
+        category: impl Into<String>,
+    ) -> Self {
+        Self {
+            integration_id: integration_id.into(),
+            name: name.into(),
+            category: category.into(),
+            icon_url: None,
+            auto_install: true,
+            workflows: Vec::new(),
+        }
+    }
+
+    /// Sets the URL of the integration's icon.
+    #[must_use]
+    pub fn with_icon_url(mut self, icon_url: impl Into<String>) -> Self {
+        self.icon_url = Some(icon_url.into());
+        self
+    }
+
+    /// Adds a workflow to the integration.
+    #[must_use]
+    pub fn with_workflow(mut self, workflow: CatalogWorkflow) -> Self {
+        self.workflows.push(workflow);
+        self
+    }
+
+    /// Leaves the integration uninstalled for new users.
+    ///
+    /// Its workflows can then be installed for chosen users with
+    /// [`SandboxState::install_workflow`](super::SandboxState::install_workflow).
+    #[must_use]
+    pub fn without_auto_install(mut self) -> Self {
+        self.auto_install = false;
+        self
+    }
+
+    /// Returns the default catalog of four integrations.
+    ///
+    /// | Integration | Workflow | Versions | Events |
+    /// |---|---|---|---|
+    /// | `int_shopify` (Shopify, E-Commerce) | `wf_shopify_order_sync` | 1.0.0, 1.1.0, 2.0.0 | `order.created`, `order.updated` |
+    /// | | `wf_shopify_inventory_alert` | 1.0.0, 1.0.1 | `inventory.low` |
+    /// | `int_hubspot` (HubSpot, CRM) | `wf_hubspot_contact_sync` | 1.0.0, 2.0.0 | `contact.created`, `contact.updated` |
+    /// | `int_netsuite` (NetSuite, ERP) | `wf_netsuite_invoice_export` | 1.0.0, 1.1.0, 2.0.0 | `invoice.created` |
+    /// | `int_slack` (Slack, Communication) | `wf_slack_order_alert` | 1.0.0, 2.0.0 | `order.created` |
+    ///
+    /// `wf_netsuite_invoice_export` fails at version 1.0.0 (every `invoice.created` event then
+    /// records a failure log and an error) and succeeds from 1.1.0 on. Slack is not installed
+    /// for new users, so new users list it with `installed: false`.
+    pub fn default_catalog() -> Vec<CatalogEntry> {
+        let icon = |slug: &str| format!("https://assets.runalloy.com/icons/{slug}.png");
+        vec![
+            CatalogEntry::new("int_shopify", "Shopify", "E-Commerce")
+                .with_icon_url(icon("shopify"))
+                .with_workflow(
+                    CatalogWorkflow::new("wf_shopify_order_sync", ["1.0.0", "1.1.0", "2.0.0"])
+                        .listening_to("order.created")
+                        .listening_to("order.updated"),
+                )
+                .with_workflow(
+                    CatalogWorkflow::new("wf_shopify_inventory_alert", ["1.0.0", "1.0.1"])
+                        .listening_to("inventory.low"),
+                ),
+            CatalogEntry::new("int_hubspot", "HubSpot", "CRM")
+                .with_icon_url(icon("hubspot"))
+                .with_workflow(
+                    CatalogWorkflow::new("wf_hubspot_contact_sync", ["1.0.0", "2.0.0"])
+                        .listening_to("contact.created")
+                        .listening_to("contact.updated"),
+                ),
+            CatalogEntry::new("int_netsuite", "NetSuite", "ERP")
+                .with_icon_url(icon("netsuite"))
+                .with_workflow(
+                    CatalogWorkflow::new("wf_netsuite_invoice_export", ["1.0.0", "1.1.0", "2.0.0"])
+                        .listening_to("invoice.created")
+                        .failing_in(
+                            "1.0.0",
+                            "NetSuite rejected the invoice: field 'subsidiary' is required",
+                        ),
+                ),
+            CatalogEntry::new("int_slack", "Slack", "Communication")
+                .with_icon_url(icon("slack"))
+                .without_auto_install()
+                .with_workflow(
+                    CatalogWorkflow::new("wf_slack_order_alert", ["1.0.0", "2.0.0"])
+                        .listening_to("order.created"),
+                ),
+        ]
+    }
+}
+
+/// A workflow of a catalog integration: its known versions and the events it runs on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogWorkflow {
+    /// Identifier of the workflow, such as `wf_shopify_order_sync`.
+    pub workflow_id: String,
+    /// Known versions, oldest first; users get the first installed, upgrades move forward.
+    pub versions: Vec<String>,
+    /// Names of the events that run the workflow, such as `order.created`.
+    pub events: Vec<String>,
+    /// Versions whose runs always fail, each with the error message they record.
+    pub failures: Vec<(String, String)>,
+}
+
+impl CatalogWorkflow {
+    /// Creates a workflow with these versions, oldest first, that listens to no event yet.
+    pub fn new<V>(workflow_id: impl Into<String>, versions: V) -> Self
+    where
+        V: IntoIterator,
+        V::Item: Into<String>,
+    {
+        Self {
+            workflow_id: workflow_id.into(),
+            versions: versions.into_iter().map(Into::into).collect(),
+            events: Vec::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    /// Makes the workflow run on events named `event`.
+    #[must_use]
+    pub fn listening_to(mut self, event: impl Into<String>) -> Self {
+        self.events.push(event.into());
+        self
+    }
+
+    /// Makes every run of `version` fail and record an error with `message`.
+    #[must_use]
+    pub fn failing_in(mut self, version: impl Into<String>, message: impl Into<String>) -> Self {
+        self.failures.push((version.into(), message.into()));
+        self
+    }
+
+    /// Returns the first (oldest) version, the one new installations get.
+    pub(crate) fn first_version(&self) -> &str {
+        &self.versions[0]
+    }
+
+    /// Returns the position of `version` in the version list.
+    pub(crate) fn position(&self, version: &str) -> Option<usize> {
+        self.versions.iter().position(|v| v == version)
+    }
+
+    /// Returns the error message of runs at `version`, if that version always fails.
+    pub(crate) fn failure_at(&self, version: &str) -> Option<&str> {
+        self.failures
+            .iter()
+            .find(|(v, _)| v == version)
+            .map(|(_, message)| message.as_str())
+    }
+}
+
+/// Checks that ids are non-empty and unique and that every workflow has a version.
+pub(crate) fn validate(catalog: &[CatalogEntry]) -> Result<(), String> {
+    let mut integrations = HashSet::new();
+    let mut workflows = HashSet::new();
+    for entry in catalog {
+        if entry.integration_id.is_empty() {
+            return Err("a catalog entry has an empty integration id".to_owned());
+        }
+        if !integrations.insert(entry.integration_id.as_str()) {
+            return Err(format!(
+                "duplicate integration id `{}`",
+                entry.integration_id
+            ));
+        }
+        for workflow in &entry.workflows {
+            if workflow.workflow_id.is_empty() {
+                return Err(format!(
+                    "integration `{}` has a workflow with an empty id",
+                    entry.integration_id
+                ));
+            }
+            if !workflows.insert(workflow.workflow_id.as_str()) {
+                return Err(format!("duplicate workflow id `{}`", workflow.workflow_id));
+            }
+            if workflow.versions.is_empty() {
+                return Err(format!(
+                    "workflow `{}` has no version",
+                    workflow.workflow_id
+                ));
+            }
+            let mut versions = HashSet::new();
+            if let Some(duplicate) = workflow.versions.iter().find(|v| !versions.insert(*v)) {
+                return Err(format!(
+                    "workflow `{}` lists version `{duplicate}` twice",
+                    workflow.workflow_id
+                ));
+            }
+        }
+    }
+    Ok(())
+}

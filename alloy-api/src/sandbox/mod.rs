@@ -1,0 +1,338 @@
+//! An in-process, Alloy-compatible HTTP server for tests and local development.
+//!
+//! [`Sandbox::start`] binds `127.0.0.1` on an ephemeral port and serves the ten operations of
+//! the Alloy Embedded API contract (2025-09) at the root of [`Sandbox::base_url`], with state:
+//! users, the workflows installed for them, and the logs and errors that triggered events
+//! produce. Point a client at the base URL with the sandbox's [`api_key`](Sandbox::api_key).
+//!
+//! ```no_run
+//! use alloy_api::sandbox::{Fault, Operation, Sandbox};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = Sandbox::start().await?;
+//! println!("{} with key {}", sandbox.base_url(), sandbox.api_key());
+//! // The next call of `listWorkflowLogs` answers 503 with `Retry-After: 1`.
+//! sandbox.inject_fault(
+//!     Fault::status(503)
+//!         .with_retry_after(1)
+//!         .only(Operation::ListWorkflowLogs),
+//! );
+//! // ... point the client under test at `base_url()` and list some logs ...
+//! // A client that retries sent the call twice: the 503, then the one that succeeded.
+//! let calls = sandbox.state().request_count(Operation::ListWorkflowLogs);
+//! # let _ = calls;
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Behaviour
+//!
+//! * Every operation requires `Authorization: Bearer <api key>` (the scheme in any case) and
+//!   answers 401 without it.
+//! * Users get ids like `usr_0123456789abcdef`; usernames are unique (a duplicate is a 400).
+//!   A new user starts with the workflows of the catalog's automatically installed
+//!   integrations, active at each workflow's first version (the live service installs them
+//!   through a frontend modal this API does not cover). See
+//!   [`CatalogEntry::default_catalog`] for the default catalog.
+//! * User tokens are HS256 JWTs with the claims `sub` (the user id), `iat` and `exp`, valid for
+//!   the configured TTL (30 minutes at most), signed with a secret of this sandbox; check them
+//!   with [`SandboxState::verify_token`].
+//! * `POST /run/event` runs every active workflow of the user that listens to the event and
+//!   appends one log per run. A run fails deterministically, appending a `failure` log and an
+//!   error for the same workflow, when the installed version is one the catalog marks as
+//!   failing ([`CatalogWorkflow::failing_in`]) or when the event data holds `"fail": true`
+//!   (every run of the event fails) or `"fail": "<workflowId>"` (only that workflow's run).
+//! * Upgrades move to a strictly newer known version (the latest by default); an unknown,
+//!   older or equal version is a 400.
+//! * Errors always carry an [`ErrorResponse`](crate::models::ErrorResponse) JSON body whose
+//!   `error` is the status's reason in upper snake case (`BAD_REQUEST`, `UNAUTHORIZED`,
+//!   `NOT_FOUND`, ...): 400 for malformed JSON, a body that is not a JSON object, wrong types,
+//!   missing or empty required fields and a missing `userId` query parameter (unknown fields
+//!   are ignored); 404 for unknown users, unknown workflows and
+//!   workflows not installed for the user (also on `GET /integrations`, where the contract
+//!   lists only 401); 413 for a body over the limit; 404 for unknown routes and 405 for a
+//!   wrong method on a known route (both without checking the API key).
+//! * [`Fault`]s injected with [`Sandbox::inject_fault`] make the next calls fail or wait, and
+//!   [`SandboxState::request_count`] tells how many calls each [`Operation`] received.
+
+mod catalog;
+mod fault;
+mod jwt;
+mod routes;
+mod state;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt::{self, Write as _};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use catalog::{CatalogEntry, CatalogWorkflow};
+pub use fault::{Fault, Operation, UnknownOperation};
+pub use jwt::{Claims, TokenError};
+pub use state::{InstalledWorkflow, SandboxState, StateError};
+
+/// The longest lifetime of a user token: 30 minutes.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 60);
+
+/// The default limit of request bodies: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// How long [`Sandbox::shutdown`] waits for open connections before aborting the server.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// A running sandbox server.
+///
+/// Dropping the sandbox signals a graceful shutdown and aborts the server task; await
+/// [`Sandbox::shutdown`] to let open requests finish first.
+pub struct Sandbox {
+    addr: SocketAddr,
+    base_url: String,
+    api_key: String,
+    state: SandboxState,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` with an ephemeral port, a random API key and the
+    /// default catalog.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Self::start_with(SandboxConfig::new()).await
+    }
+
+    /// Starts a sandbox as `config` describes.
+    ///
+    /// Fails if the address cannot be bound, the API key is empty or contains whitespace, or
+    /// the catalog repeats an id or has a workflow without versions.
+    pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let invalid =
+            |message: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
+        let api_key = match config.api_key {
+            Some(key) => key,
+            None => random_api_key()?,
+        };
+        if api_key.is_empty() || api_key.chars().any(char::is_whitespace) {
+            return Err(invalid(
+                "the sandbox API key must be non-empty and without whitespace".to_owned(),
+            ));
+        }
+        catalog::validate(&config.catalog).map_err(invalid)?;
+        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl)?;
+
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let addr = listener.local_addr()?;
+        let router = routes::router(routes::App {
+            state: state.clone(),
+            body_limit: config.body_limit,
+        });
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+                // A dropped sender also means: shut down.
+                let _ = signal.await;
+            });
+            if let Err(error) = serve.await {
+                tracing::error!(%error, "the Alloy sandbox server failed");
+            }
+        });
+        tracing::debug!(%addr, "Alloy sandbox listening");
+        Ok(Sandbox {
+            addr,
+            base_url: format!("http://{addr}"),
+            api_key,
+            state,
+            shutdown: Some(shutdown),
+            server: Some(server),
+        })
+    }
+
+    /// Returns the URL the API is served at, such as `http://127.0.0.1:41234` (no trailing
+    /// slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Returns the API key clients must send as `Authorization: Bearer <key>`.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// Returns the address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Queues a fault for the next matching calls; see [`Fault`] for how it applies.
+    pub fn inject_fault(&self, fault: Fault) {
+        self.state.inject_fault(fault);
+    }
+
+    /// Removes every queued fault.
+    pub fn clear_faults(&self) {
+        self.state.clear_faults();
+    }
+
+    /// Returns a handle on the sandbox's state, for seeding and inspecting it from Rust.
+    pub fn state(&self) -> SandboxState {
+        self.state.clone()
+    }
+
+    /// Checks a user token this sandbox issued and returns its claims; see
+    /// [`SandboxState::verify_token`].
+    pub fn verify_token(&self, token: &str) -> Result<Claims, TokenError> {
+        self.state.verify_token(token)
+    }
+
+    /// Stops accepting connections, lets open requests finish (for up to five seconds) and
+    /// stops the server.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(mut server) = self.server.take()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut server)
+                .await
+                .is_err()
+        {
+            server.abort();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+/// How to start a [`Sandbox`]: address, API key, catalog, token lifetime and body limit.
+///
+/// ```
+/// use std::time::Duration;
+/// use alloy_api::sandbox::SandboxConfig;
+///
+/// let config = SandboxConfig::new()
+///     .with_api_key("sk_test_123")
+///     .with_port(8080)
+///     .with_token_ttl(Duration::from_secs(600))
+///     .with_body_limit(64 * 1024);
+/// # let _ = config;
+/// ```
+#[derive(Clone)]
+pub struct SandboxConfig {
+    addr: SocketAddr,
+    api_key: Option<String>,
+    catalog: Vec<CatalogEntry>,
+    token_ttl: Duration,
+    body_limit: usize,
+}
+
+impl SandboxConfig {
+    /// Creates the default configuration: `127.0.0.1` on an ephemeral port, a random API key
+    /// (`sk_sandbox_<hex>`), the [default catalog](CatalogEntry::default_catalog), 30-minute
+    /// tokens and a [1 MiB](DEFAULT_BODY_LIMIT) body limit.
+    pub fn new() -> Self {
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            api_key: None,
+            catalog: CatalogEntry::default_catalog(),
+            token_ttl: MAX_TOKEN_TTL,
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Sets the API key clients must send.
+    #[must_use]
+    pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Sets the address to listen on; port 0 picks an ephemeral port.
+    #[must_use]
+    pub fn with_addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Sets the port to listen on, keeping the IP address; 0 picks an ephemeral port.
+    #[must_use]
+    pub fn with_port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Replaces the integration catalog.
+    #[must_use]
+    pub fn with_catalog(mut self, catalog: Vec<CatalogEntry>) -> Self {
+        self.catalog = catalog;
+        self
+    }
+
+    /// Sets the lifetime of user tokens, clamped to between one second and
+    /// [30 minutes](MAX_TOKEN_TTL).
+    #[must_use]
+    pub fn with_token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl.clamp(Duration::from_secs(1), MAX_TOKEN_TTL);
+        self
+    }
+
+    /// Sets the largest request body, in bytes, the sandbox accepts; larger bodies get 413.
+    #[must_use]
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("addr", &self.addr)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("catalog", &self.catalog)
+            .field("token_ttl", &self.token_ttl)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
+}
+
+/// Returns a fresh API key: `sk_sandbox_` and 32 random hex digits.
+fn random_api_key() -> std::io::Result<String> {
+    let bytes: [u8; 16] = ring::rand::generate(&ring::rand::SystemRandom::new())
+        .map_err(|_| std::io::Error::other("no system randomness for the sandbox API key"))?
+        .expose();
+    let mut key = String::from("sk_sandbox_");
+    for byte in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(key, "{byte:02x}");
+    }
+    Ok(key)
+}

@@ -1,0 +1,796 @@
+//! The sandbox's state: users, installed workflows, logs and errors, faults and counters.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use chrono::{SubsecRound as _, Utc};
+use ring::hmac;
+use serde_json::Value;
+
+use super::catalog::{CatalogEntry, CatalogWorkflow};
+use super::fault::{Fault, FaultHit, Operation};
+use super::jwt::{Claims, TokenError, TokenSigner};
+use crate::models::{
+    Integration, IntegrationList, Timestamp, User, WorkflowError, WorkflowErrorList, WorkflowLog,
+    WorkflowLogList, WorkflowLogStatus,
+};
+
+/// The error message of runs that fail because the event data asked for it.
+const REQUESTED_FAILURE: &str = "Workflow run failed: the event data requested a failure";
+
+/// A cloneable handle on a sandbox's state, for arranging and inspecting it from Rust.
+///
+/// Every method locks the state briefly, so a handle can be used while requests are served.
+/// Seeding methods apply the same rules as the HTTP API (known users, catalog workflows and
+/// versions) and report violations as [`StateError`]s.
+#[derive(Clone)]
+pub struct SandboxState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    catalog: Vec<CatalogEntry>,
+    api_key_mac: hmac::Key,
+    api_key_tag: hmac::Tag,
+    signer: TokenSigner,
+    token_ttl: Duration,
+    store: Mutex<Store>,
+    faults: Mutex<VecDeque<Fault>>,
+    request_counts: [AtomicU64; Operation::ALL.len()],
+}
+
+#[derive(Default)]
+struct Store {
+    users: BTreeMap<String, UserRecord>,
+    /// Maps each username to the id of its user.
+    usernames: HashMap<String, String>,
+}
+
+struct UserRecord {
+    user: User,
+    workflows: BTreeMap<String, InstalledWorkflow>,
+    logs: Vec<WorkflowLog>,
+    errors: Vec<WorkflowError>,
+}
+
+/// A workflow as installed for one user: its version and whether events run it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InstalledWorkflow {
+    /// The installed version, one of the catalog workflow's versions.
+    pub version: String,
+    /// Whether events run the workflow; deactivated workflows do not run.
+    pub active: bool,
+}
+
+/// The reason the sandbox refuses a change to its state.
+///
+/// The HTTP API answers the first three variants with 404 and the others with 400, with the
+/// error's `Display` text as the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StateError {
+    /// No user has this id.
+    UnknownUser(String),
+    /// The catalog has no workflow with this id.
+    UnknownWorkflow(String),
+    /// The workflow exists in the catalog but is not installed for the user.
+    NotInstalled {
+        /// The user's id.
+        user_id: String,
+        /// The workflow's id.
+        workflow_id: String,
+    },
+    /// A user with this id already exists.
+    DuplicateUserId(String),
+    /// A user with this username already exists.
+    DuplicateUsername(String),
+    /// The workflow has no such version.
+    UnknownVersion {
+        /// The workflow's id.
+        workflow_id: String,
+        /// The requested version.
+        version: String,
+        /// The workflow's known versions, oldest first.
+        known: Vec<String>,
+    },
+    /// An upgrade names a version that is not newer than the installed one.
+    NotNewer {
+        /// The workflow's id.
+        workflow_id: String,
+        /// The installed version.
+        current: String,
+        /// The requested version.
+        requested: String,
+    },
+    /// An upgrade to the latest version finds the workflow already there.
+    AlreadyLatest {
+        /// The workflow's id.
+        workflow_id: String,
+        /// The installed (latest) version.
+        version: String,
+    },
+    /// An identifier or name is empty.
+    Empty(&'static str),
+}
+
+impl StateError {
+    /// Returns whether the error means that something does not exist (an HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            StateError::UnknownUser(_)
+                | StateError::UnknownWorkflow(_)
+                | StateError::NotInstalled { .. }
+        )
+    }
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StateError::UnknownUser(id) => write!(f, "User `{id}` not found"),
+            StateError::UnknownWorkflow(id) => write!(f, "Workflow `{id}` not found"),
+            StateError::NotInstalled {
+                user_id,
+                workflow_id,
+            } => write!(
+                f,
+                "Workflow `{workflow_id}` is not installed for user `{user_id}`"
+            ),
+            StateError::DuplicateUserId(id) => write!(f, "A user with id `{id}` already exists"),
+            StateError::DuplicateUsername(name) => {
+                write!(f, "A user with username `{name}` already exists")
+            }
+            StateError::UnknownVersion {
+                workflow_id,
+                version,
+                known,
+            } => write!(
+                f,
+                "Workflow `{workflow_id}` has no version `{version}` (known versions: {})",
+                known.join(", ")
+            ),
+            StateError::NotNewer {
+                workflow_id,
+                current,
+                requested,
+            } => write!(
+                f,
+                "Cannot upgrade workflow `{workflow_id}` from version {current} to {requested}: \
+                 the target version must be newer than the installed one"
+            ),
+            StateError::AlreadyLatest {
+                workflow_id,
+                version,
+            } => write!(
+                f,
+                "Workflow `{workflow_id}` is already at the latest version {version}"
+            ),
+            StateError::Empty(what) => write!(f, "`{what}` must not be empty"),
+        }
+    }
+}
+
+impl std::error::Error for StateError {}
+
+impl fmt::Debug for SandboxState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxState")
+            .field("users", &self.user_count())
+            .field("catalog_entries", &self.shared.catalog.len())
+            .field("pending_faults", &self.pending_faults())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SandboxState {
+    /// Creates the state of a new sandbox with fresh random signing keys.
+    pub(crate) fn new(
+        api_key: &str,
+        catalog: Vec<CatalogEntry>,
+        token_ttl: Duration,
+    ) -> std::io::Result<Self> {
+        let rng = ring::rand::SystemRandom::new();
+        let key = |rng| {
+            hmac::Key::generate(hmac::HMAC_SHA256, rng)
+                .map_err(|_| std::io::Error::other("no system randomness for the sandbox keys"))
+        };
+        let api_key_mac = key(&rng)?;
+        let api_key_tag = hmac::sign(&api_key_mac, api_key.as_bytes());
+        Ok(Self {
+            shared: Arc::new(Shared {
+                catalog,
+                api_key_mac,
+                api_key_tag,
+                signer: TokenSigner::new(key(&rng)?),
+                token_ttl,
+                store: Mutex::default(),
+                faults: Mutex::default(),
+                request_counts: Default::default(),
+            }),
+        })
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // No code panics while holding the lock; should one ever do, the state is still
+        // consistent (every change is made in one step), so poisoning is ignored.
+        self.shared
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn catalog_workflow(&self, workflow_id: &str) -> Result<&CatalogWorkflow, StateError> {
+        self.shared
+            .catalog
+            .iter()
+            .flat_map(|entry| &entry.workflows)
+            .find(|workflow| workflow.workflow_id == workflow_id)
+            .ok_or_else(|| StateError::UnknownWorkflow(workflow_id.to_owned()))
+    }
+
+    /// Returns the integration catalog the sandbox serves.
+    pub fn catalog(&self) -> &[CatalogEntry] {
+        &self.shared.catalog
+    }
+
+    // ---- Authentication and tokens -------------------------------------------------------
+
+    /// Returns whether `presented` is the sandbox's API key, comparing in constant time.
+    pub(crate) fn is_api_key(&self, presented: &str) -> bool {
+        hmac::verify(
+            &self.shared.api_key_mac,
+            presented.as_bytes(),
+            self.shared.api_key_tag.as_ref(),
+        )
+        .is_ok()
+    }
+
+    /// Checks a user token this sandbox issued and returns its claims.
+    ///
+    /// The token must be an HS256 JWT signed with this sandbox's secret (every sandbox has its
+    /// own) whose `exp` has not passed.
+    pub fn verify_token(&self, token: &str) -> Result<Claims, TokenError> {
+        self.shared.signer.verify(token, Utc::now().timestamp())
+    }
+
+    /// Issues a token for the user `user_id` (`GET /users/{userId}/token`).
+    pub(crate) fn issue_token(&self, user_id: &str) -> Result<String, StateError> {
+        if !self.store().users.contains_key(user_id) {
+            return Err(StateError::UnknownUser(user_id.to_owned()));
+        }
+        let iat = Utc::now().timestamp();
+        let ttl = i64::try_from(self.shared.token_ttl.as_secs()).unwrap_or(i64::MAX);
+        Ok(self.shared.signer.sign(&Claims {
+            sub: user_id.to_owned(),
+            iat,
+            exp: iat.saturating_add(ttl),
+        }))
+    }
+
+    // ---- Faults and counters ----------------------------------------------------------
+
+    /// Queues a fault behind the faults already injected; see [`Fault`] for how it applies.
+    pub fn inject_fault(&self, fault: Fault) {
+        if fault.remaining > 0 {
+            self.faults().push_back(fault);
+        }
+    }
+
+    /// Removes every queued fault.
+    pub fn clear_faults(&self) {
+        self.faults().clear();
+    }
+
+    /// Returns how many injected faults still have calls left to affect.
+    pub fn pending_faults(&self) -> usize {
+        self.faults().len()
+    }
+
+    /// Takes one call from the first queued fault that matches `operation`.
+    pub(crate) fn take_fault(&self, operation: Operation) -> Option<FaultHit> {
+        let mut faults = self.faults();
+        let index = faults.iter().position(|fault| fault.matches(operation))?;
+        let fault = &mut faults[index];
+        let hit = FaultHit::of(fault);
+        fault.remaining -= 1;
+        if fault.remaining == 0 {
+            faults.remove(index);
+        }
+        Some(hit)
+    }
+
+    /// Counts one request received for `operation`.
+    pub(crate) fn record_request(&self, operation: Operation) {
+        self.shared.request_counts[operation.index()].fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Returns how many requests for `operation` the sandbox has received.
+    ///
+    /// Every request routed to the operation counts, including those answered by a fault or
+    /// with an error status; requests to unknown routes or with a wrong method count nowhere.
+    pub fn request_count(&self, operation: Operation) -> u64 {
+        self.shared.request_counts[operation.index()].load(Ordering::SeqCst)
+    }
+
+    /// Returns how many requests the sandbox has received for all operations together.
+    pub fn total_request_count(&self) -> u64 {
+        Operation::ALL
+            .into_iter()
+            .map(|operation| self.request_count(operation))
+            .sum()
+    }
+
+    /// Sets every request counter back to zero.
+    pub fn reset_request_counts(&self) {
+        for count in &self.shared.request_counts {
+            count.store(0, Ordering::SeqCst);
+        }
+    }
+
+    // ---- Users --------------------------------------------------------------------------
+
+    /// Adds a user with a chosen id, installing the catalog's workflows as for a new user.
+    ///
+    /// Fails if the id or username is empty or already taken.
+    pub fn add_user(
+        &self,
+        user_id: impl Into<String>,
+        username: impl Into<String>,
+    ) -> Result<User, StateError> {
+        let user_id = user_id.into();
+        if user_id.is_empty() {
+            return Err(StateError::Empty("userId"));
+        }
+        let mut store = self.store();
+        if store.users.contains_key(&user_id) {
+            return Err(StateError::DuplicateUserId(user_id));
+        }
+        self.insert_user(&mut store, user_id, username.into(), None)
+    }
+
+    /// Creates a user with a generated id (`POST /users`).
+    pub(crate) fn create_user(
+        &self,
+        username: String,
+        full_name: Option<String>,
+    ) -> Result<User, StateError> {
+        let mut store = self.store();
+        let user_id = loop {
+            let candidate = format!("usr_{:016x}", fastrand::u64(..));
+            if !store.users.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.insert_user(&mut store, user_id, username, full_name)
+    }
+
+    fn insert_user(
+        &self,
+        store: &mut Store,
+        user_id: String,
+        username: String,
+        full_name: Option<String>,
+    ) -> Result<User, StateError> {
+        if username.trim().is_empty() {
+            return Err(StateError::Empty("username"));
+        }
+        if store.usernames.contains_key(&username) {
+            return Err(StateError::DuplicateUsername(username));
+        }
+        let workflows = self
+            .shared
+            .catalog
+            .iter()
+            .filter(|entry| entry.auto_install)
+            .flat_map(|entry| &entry.workflows)
+            .map(|workflow| (workflow.workflow_id.clone(), installation(workflow)))
+            .collect();
+        let user = User {
+            user_id: user_id.clone(),
+            username: Some(username.clone()),
+            full_name,
+            created_at: Some(now()),
+        };
+        store.usernames.insert(username, user_id.clone());
+        store.users.insert(
+            user_id,
+            UserRecord {
+                user: user.clone(),
+                workflows,
+                logs: Vec::new(),
+                errors: Vec::new(),
+            },
+        );
+        Ok(user)
+    }
+
+    /// Returns the user with this id.
+    pub fn user(&self, user_id: &str) -> Option<User> {
+        self.store()
+            .users
+            .get(user_id)
+            .map(|record| record.user.clone())
+    }
+
+    /// Returns every user, ordered by user id.
+    pub fn users(&self) -> Vec<User> {
+        self.store()
+            .users
+            .values()
+            .map(|record| record.user.clone())
+            .collect()
+    }
+
+    /// Returns how many users exist.
+    pub fn user_count(&self) -> usize {
+        self.store().users.len()
+    }
+
+    // ---- Installed workflows -------------------------------------------------------------
+
+    /// Returns the user's installation of the workflow, if the workflow is installed.
+    pub fn workflow(&self, user_id: &str, workflow_id: &str) -> Option<InstalledWorkflow> {
+        self.store()
+            .users
+            .get(user_id)?
+            .workflows
+            .get(workflow_id)
+            .cloned()
+    }
+
+    /// Installs a catalog workflow for the user, active at its first version.
+    ///
+    /// Installing a workflow that is already installed changes nothing.
+    pub fn install_workflow(&self, user_id: &str, workflow_id: &str) -> Result<(), StateError> {
+        let workflow = self.catalog_workflow(workflow_id)?;
+        let mut store = self.store();
+        user_mut(&mut store, user_id)?
+            .workflows
+            .entry(workflow_id.to_owned())
+            .or_insert_with(|| installation(workflow));
+        Ok(())
+    }
+
+    /// Uninstalls a workflow for the user; its logs and errors stay.
+    pub fn uninstall_workflow(&self, user_id: &str, workflow_id: &str) -> Result<(), StateError> {
+        self.catalog_workflow(workflow_id)?;
+        let mut store = self.store();
+        user_mut(&mut store, user_id)?
+            .workflows
+            .remove(workflow_id)
+            .map(drop)
+            .ok_or_else(|| not_installed(user_id, workflow_id))
+    }
+
+    /// Activates or deactivates the user's installed workflow.
+    ///
+    /// This is what `PUT /workflows/activate` and `PUT /workflows/deactivate` do.
+    pub fn set_workflow_active(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+        active: bool,
+    ) -> Result<(), StateError> {
+        let mut store = self.store();
+        self.installed_mut(&mut store, user_id, workflow_id)?.active = active;
+        Ok(())
+    }
+
+    /// Sets the version of the user's installed workflow to any known version, older or newer.
+    pub fn set_workflow_version(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+        version: &str,
+    ) -> Result<(), StateError> {
+        let workflow = self.catalog_workflow(workflow_id)?;
+        if workflow.position(version).is_none() {
+            return Err(unknown_version(workflow, version));
+        }
+        let mut store = self.store();
+        self.installed_mut(&mut store, user_id, workflow_id)?
+            .version = version.to_owned();
+        Ok(())
+    }
+
+    /// Moves the user's workflow to a newer version, the latest when `version` is `None`
+    /// (`PUT /workflows/{workflowId}/upgrade`), and returns the new version.
+    pub(crate) fn upgrade_workflow(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+        version: Option<&str>,
+    ) -> Result<String, StateError> {
+        let mut store = self.store();
+        let installed = self.installed_mut(&mut store, user_id, workflow_id)?;
+        let workflow = self.catalog_workflow(workflow_id)?;
+        let current = workflow.position(&installed.version).unwrap_or(0);
+        let target = match version {
+            None => {
+                let latest = workflow.versions.len() - 1;
+                if current == latest {
+                    return Err(StateError::AlreadyLatest {
+                        workflow_id: workflow_id.to_owned(),
+                        version: installed.version.clone(),
+                    });
+                }
+                latest
+            }
+            Some(version) => {
+                let target = workflow
+                    .position(version)
+                    .ok_or_else(|| unknown_version(workflow, version))?;
+                if target <= current {
+                    return Err(StateError::NotNewer {
+                        workflow_id: workflow_id.to_owned(),
+                        current: installed.version.clone(),
+                        requested: version.to_owned(),
+                    });
+                }
+                target
+            }
+        };
+        installed.version = workflow.versions[target].clone();
+        Ok(installed.version.clone())
+    }
+
+    /// Looks up the user, then the catalog workflow, and returns the user if it has the
+    /// workflow installed.
+    fn installed_in<'s>(
+        &self,
+        store: &'s Store,
+        user_id: &str,
+        workflow_id: &str,
+    ) -> Result<&'s UserRecord, StateError> {
+        let record = user(store, user_id)?;
+        self.catalog_workflow(workflow_id)?;
+        if record.workflows.contains_key(workflow_id) {
+            Ok(record)
+        } else {
+            Err(not_installed(user_id, workflow_id))
+        }
+    }
+
+    /// Looks up the user, then the catalog workflow, then the user's installation of it.
+    fn installed_mut<'s>(
+        &self,
+        store: &'s mut Store,
+        user_id: &str,
+        workflow_id: &str,
+    ) -> Result<&'s mut InstalledWorkflow, StateError> {
+        let record = user_mut(store, user_id)?;
+        self.catalog_workflow(workflow_id)?;
+        record
+            .workflows
+            .get_mut(workflow_id)
+            .ok_or_else(|| not_installed(user_id, workflow_id))
+    }
+
+    // ---- Integrations ----------------------------------------------------------------------
+
+    /// Lists the catalog with `installed` set for the user (`GET /integrations`).
+    pub(crate) fn integrations(&self, user_id: &str) -> Result<IntegrationList, StateError> {
+        let store = self.store();
+        let record = user(&store, user_id)?;
+        let integrations = self
+            .shared
+            .catalog
+            .iter()
+            .map(|entry| Integration {
+                integration_id: entry.integration_id.clone(),
+                name: Some(entry.name.clone()),
+                category: Some(entry.category.clone()),
+                icon_url: entry.icon_url.clone(),
+                installed: Some(
+                    entry
+                        .workflows
+                        .iter()
+                        .any(|workflow| record.workflows.contains_key(&workflow.workflow_id)),
+                ),
+            })
+            .collect();
+        Ok(IntegrationList { integrations })
+    }
+
+    // ---- Events, logs and errors -----------------------------------------------------------
+
+    /// Runs the user's active workflows that listen to `event` (`POST /run/event`) and returns
+    /// how many ran.
+    ///
+    /// Each run appends a log. A run fails, and also appends an error, when the installed
+    /// version is one the catalog marks as failing, or when `data` has `"fail": true` (every
+    /// run fails) or `"fail": "<workflowId>"` (that workflow's run fails).
+    pub(crate) fn trigger_event(
+        &self,
+        user_id: &str,
+        event: &str,
+        data: Option<&Value>,
+    ) -> Result<usize, StateError> {
+        let requested_failure = data.and_then(|data| data.get("fail"));
+        let mut store = self.store();
+        let record = user_mut(&mut store, user_id)?;
+        let executed_at = now();
+        let mut runs = 0;
+        for workflow in self
+            .shared
+            .catalog
+            .iter()
+            .flat_map(|entry| &entry.workflows)
+        {
+            let Some(installed) = record.workflows.get(&workflow.workflow_id) else {
+                continue;
+            };
+            if !installed.active || !workflow.events.iter().any(|e| e == event) {
+                continue;
+            }
+            runs += 1;
+            let failure = match requested_failure {
+                Some(Value::Bool(true)) => Some(REQUESTED_FAILURE),
+                Some(Value::String(id)) if *id == workflow.workflow_id => Some(REQUESTED_FAILURE),
+                _ => workflow.failure_at(&installed.version),
+            };
+            record.logs.push(WorkflowLog {
+                log_id: format!("log_{:016x}", fastrand::u64(..)),
+                workflow_id: Some(workflow.workflow_id.clone()),
+                status: Some(if failure.is_some() {
+                    WorkflowLogStatus::Failure
+                } else {
+                    WorkflowLogStatus::Success
+                }),
+                executed_at: Some(executed_at),
+                duration: Some(fastrand::u64(40..=1500)),
+            });
+            if let Some(message) = failure {
+                record.errors.push(WorkflowError {
+                    error_id: format!("err_{:016x}", fastrand::u64(..)),
+                    workflow_id: Some(workflow.workflow_id.clone()),
+                    message: Some(message.to_owned()),
+                    occurred_at: Some(executed_at),
+                });
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Returns the user's logs of an installed workflow (`GET /workflows/{workflowId}/logs`).
+    pub(crate) fn workflow_logs(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+    ) -> Result<WorkflowLogList, StateError> {
+        let store = self.store();
+        let logs = self
+            .installed_in(&store, user_id, workflow_id)?
+            .logs
+            .iter()
+            .filter(|log| log.workflow_id.as_deref() == Some(workflow_id))
+            .cloned()
+            .collect();
+        Ok(WorkflowLogList { logs })
+    }
+
+    /// Returns the user's errors of an installed workflow (`GET /workflows/{workflowId}/errors`).
+    pub(crate) fn workflow_errors(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+    ) -> Result<WorkflowErrorList, StateError> {
+        let store = self.store();
+        let errors = self
+            .installed_in(&store, user_id, workflow_id)?
+            .errors
+            .iter()
+            .filter(|error| error.workflow_id.as_deref() == Some(workflow_id))
+            .cloned()
+            .collect();
+        Ok(WorkflowErrorList { errors })
+    }
+
+    /// Deletes every log and error of the user (`DELETE /users/{userId}/logs`).
+    pub fn purge_logs(&self, user_id: &str) -> Result<(), StateError> {
+        let mut store = self.store();
+        let record = user_mut(&mut store, user_id)?;
+        record.logs.clear();
+        record.errors.clear();
+        Ok(())
+    }
+
+    /// Appends a log to the user's logs, as if a workflow had run.
+    pub fn add_log(&self, user_id: &str, log: WorkflowLog) -> Result<(), StateError> {
+        user_mut(&mut self.store(), user_id)?.logs.push(log);
+        Ok(())
+    }
+
+    /// Appends an error to the user's errors, as if a workflow run had failed.
+    pub fn add_error(&self, user_id: &str, error: WorkflowError) -> Result<(), StateError> {
+        user_mut(&mut self.store(), user_id)?.errors.push(error);
+        Ok(())
+    }
+
+    /// Returns the user's logs of every workflow, oldest first (none for an unknown user).
+    pub fn logs(&self, user_id: &str) -> Vec<WorkflowLog> {
+        self.store()
+            .users
+            .get(user_id)
+            .map(|record| record.logs.clone())
+            .unwrap_or_default()
+    }
+
+    /// Returns the user's errors of every workflow, oldest first (none for an unknown user).
+    pub fn errors(&self, user_id: &str) -> Vec<WorkflowError> {
+        self.store()
+            .users
+            .get(user_id)
+            .map(|record| record.errors.clone())
+            .unwrap_or_default()
+    }
+
+    /// Returns how many logs all users have together.
+    pub fn log_count(&self) -> usize {
+        self.store()
+            .users
+            .values()
+            .map(|record| record.logs.len())
+            .sum()
+    }
+
+    /// Returns how many errors all users have together.
+    pub fn error_count(&self) -> usize {
+        self.store()
+            .users
+            .values()
+            .map(|record| record.errors.len())
+            .sum()
+    }
+}
+
+fn now() -> Timestamp {
+    Utc::now().trunc_subsecs(3)
+}
+
+fn installation(workflow: &CatalogWorkflow) -> InstalledWorkflow {
+    InstalledWorkflow {
+        version: workflow.first_version().to_owned(),
+        active: true,
+    }
+}
+
+fn user<'s>(store: &'s Store, user_id: &str) -> Result<&'s UserRecord, StateError> {
+    store
+        .users
+        .get(user_id)
+        .ok_or_else(|| StateError::UnknownUser(user_id.to_owned()))
+}
+
+fn user_mut<'s>(store: &'s mut Store, user_id: &str) -> Result<&'s mut UserRecord, StateError> {
+    store
+        .users
+        .get_mut(user_id)
+        .ok_or_else(|| StateError::UnknownUser(user_id.to_owned()))
+}
+
+fn not_installed(user_id: &str, workflow_id: &str) -> StateError {
+    StateError::NotInstalled {
+        user_id: user_id.to_owned(),
+        workflow_id: workflow_id.to_owned(),
+    }
+}
+
+fn unknown_version(workflow: &CatalogWorkflow, version: &str) -> StateError {
+    StateError::UnknownVersion {
+        workflow_id: workflow.workflow_id.clone(),
+        version: version.to_owned(),
+        known: workflow.versions.clone(),
+    }
+}
