@@ -67,10 +67,7 @@ async fn target() -> Result<Target, Box<dyn Error>> {
         "No ALLOY_API_KEY set: running against the in-process sandbox at {}",
         sandbox.base_url()
     );
-    let client = Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.base_url())
-        .build()?;
+    let client = sandbox.client()?;
     Ok(Target {
         client,
         _sandbox: Some(sandbox),

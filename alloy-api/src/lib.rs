@@ -132,3 +132,8 @@ pub use transport::Transport;
 pub use alloy_macros::api_endpoint;
 
 pub use http;
+
+/// Compiles the README's examples as doc tests, so the README cannot drift from the API.
+#[cfg(all(doctest, feature = "sandbox"))]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

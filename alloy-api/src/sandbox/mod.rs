@@ -163,6 +163,29 @@ impl Sandbox {
         &self.api_key
     }
 
+    /// Returns a [`Client`](crate::Client) configured for this sandbox: its base URL and API
+    /// key, default everything else.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use alloy_api::AlloyApi;
+    /// let sandbox = alloy_api::sandbox::Sandbox::start().await?;
+    /// let client = sandbox.client()?;
+    /// let user = client
+    ///     .create_user(&alloy_api::models::CreateUserRequest::new("customer-42"))
+    ///     .await?;
+    /// assert!(user.user_id.starts_with("usr_"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client(&self) -> Result<crate::Client, crate::Error> {
+        crate::Client::builder()
+            .api_key(&self.api_key)
+            .base_url(&self.base_url)
+            .build()
+    }
+
     /// Returns the address the server listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
