@@ -32,10 +32,13 @@ pub enum Error {
         body: Bytes,
     },
     /// A success response whose body could not be decoded into the expected type.
+    ///
+    /// `Display` and `Debug` show what the decoder expected and where, but not the values it
+    /// quotes from the body, which can be a token.
     Decode {
         /// The HTTP status of the response.
         status: StatusCode,
-        /// What the JSON decoder said.
+        /// What the JSON decoder said. Its own `Display` quotes parts of the body.
         source: serde_json::Error,
         /// The body that failed to decode.
         body: Bytes,
@@ -179,11 +182,14 @@ impl fmt::Display for Error {
                 status,
                 source,
                 body,
-            } => write!(
-                f,
-                "could not decode the {status} response ({} bytes): {source}",
-                body.len()
-            ),
+            } => {
+                write!(
+                    f,
+                    "could not decode the {status} response ({} bytes): ",
+                    body.len()
+                )?;
+                write_json_error(f, source)
+            }
             Self::Timeout { limit } => write!(f, "the call timed out after {limit:?}"),
             Self::Transport { source, .. } => {
                 write!(f, "the request failed: {source}")?;
@@ -229,7 +235,7 @@ impl fmt::Debug for Error {
             } => f
                 .debug_struct("Decode")
                 .field("status", status)
-                .field("source", source)
+                .field("source", &RedactedJsonError(source))
                 .field("body", &format_args!("<{} bytes>", body.len()))
                 .finish(),
             Self::Timeout { limit } => f.debug_struct("Timeout").field("limit", limit).finish(),
@@ -252,10 +258,56 @@ impl fmt::Debug for Error {
     }
 }
 
+/// Writes what the JSON decoder said without the values it quotes from the body.
+///
+/// serde's messages quote the offending input (`invalid type: string "eyJhbGci...", expected
+/// u64`, `unknown variant `...``), and the input of a token response is a token. The kind of
+/// mistake, the expected type, field names and the position are kept; quoted input is not.
+fn write_json_error(f: &mut fmt::Formatter<'_>, error: &serde_json::Error) -> fmt::Result {
+    let full = error.to_string();
+    // serde_json appends ` at line L column C` when it knows the position.
+    let (message, position) = match full.rfind(" at line ") {
+        Some(at) if error.line() > 0 => full.split_at(at),
+        _ => (full.as_str(), ""),
+    };
+    // Field names come from the Rust type, not from the input.
+    let keep = message.starts_with("missing field ") || message.starts_with("duplicate field ");
+    match message.find(['"', '`']) {
+        Some(open) if !keep => {
+            // What follows the quoted input comes from the type: `, expected ...`.
+            let tail = [", expected ", ", there are no "]
+                .iter()
+                .filter_map(|p| message.rfind(p))
+                .filter(|&at| at > open)
+                .max()
+                .map_or("", |at| &message[at..]);
+            write!(
+                f,
+                "{} <redacted>{tail}{position}",
+                message[..open].trim_end()
+            )
+        }
+        _ => write!(f, "{message}{position}"),
+    }
+}
+
+/// A JSON error in `Debug` form, with its message redacted as by [`write_json_error`].
+struct RedactedJsonError<'a>(&'a serde_json::Error);
+
+impl fmt::Debug for RedactedJsonError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Error(\"")?;
+        write_json_error(f, self.0)?;
+        f.write_str("\")")
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // `Decode` gives no source: serde_json's own message quotes the body (a token, say),
+        // and error reporters print sources. Its `Display` carries the redacted message, and
+        // the `source` field stays available to code that wants the details.
         match self {
-            Self::Decode { source, .. } => Some(source),
             Self::Transport { source, .. } => Some(&**source),
             _ => None,
         }
@@ -277,6 +329,75 @@ mod tests {
         assert_eq!(e.message(), None);
         assert_eq!(&e.body().unwrap()[..], b"<html>bad gateway</html>");
         assert!(e.is_retryable());
+    }
+
+    fn decode_error(body: &str, into: fn(&[u8]) -> serde_json::Error) -> Error {
+        Error::Decode {
+            status: StatusCode::OK,
+            source: into(body.as_bytes()),
+            body: Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Token {
+        token: String,
+        kind: Kind,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    enum Kind {
+        Jwt,
+    }
+
+    fn as_token(body: &[u8]) -> serde_json::Error {
+        serde_json::from_slice::<Token>(body).unwrap_err()
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_the_body() {
+        for (body, shown) in [
+            (
+                r#""sekrit-token""#,
+                "invalid type: string <redacted>, expected struct Token at line 1 column 14",
+            ),
+            (
+                r#"{"token":"t","kind":"sekrit-token"}"#,
+                "unknown variant <redacted>, expected `Jwt` at line 1 column 34",
+            ),
+            (
+                r#"{"token":"t","kind":{"sekrit-token":1}}"#,
+                "unknown variant <redacted>, expected `Jwt` at line 1 column 35",
+            ),
+            (
+                r#"{"token":7,"kind":"Jwt"}"#,
+                "invalid type: integer <redacted>, expected a string at line 1 column 10",
+            ),
+            (
+                r#"{"kind":"Jwt"}"#,
+                "missing field `token` at line 1 column 14",
+            ),
+            (
+                r#"{"token":"a","token":"sekrit-token"}"#,
+                "duplicate field `token` at line 1 column 20",
+            ),
+            (
+                r#"{"token":"sekrit-token"#,
+                "EOF while parsing a string at line 1 column 22",
+            ),
+            ("<html>sekrit-token", "expected value at line 1 column 1"),
+        ] {
+            let error = decode_error(body, as_token);
+            let display = error.to_string();
+            let debug = format!("{error:?}");
+            assert!(!display.contains("sekrit"), "{display}");
+            assert!(!debug.contains("sekrit"), "{debug}");
+            assert!(display.ends_with(shown), "{display} / {shown}");
+            assert!(debug.contains(shown), "{debug} / {shown}");
+            assert_eq!(error.body().map(|b| &b[..]), Some(body.as_bytes()));
+            assert!(std::error::Error::source(&error).is_none());
+        }
     }
 
     #[test]

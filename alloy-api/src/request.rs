@@ -147,6 +147,11 @@ impl Request {
 
     /// Fills the next placeholder of the path with `value`, percent-encoded as exactly one
     /// segment. Empty values, `.` and `..` are refused: they would change the route.
+    ///
+    /// Every byte but `A-Z a-z 0-9 - . _ ~` is percent-encoded, `%` included, so the encoded
+    /// segment can never be a dot segment in disguise (`%2e`, `.%2E`): a URL parser sees the
+    /// text `%2e` as `%252e` and leaves it alone, and the server decodes it back to `%2e`.
+    /// `.` and `..` are the only values that encode to a dot segment.
     #[doc(hidden)]
     pub fn path_param<T: PathSegment + ?Sized>(&mut self, name: &'static str, value: &T) {
         let value = value.to_segment();
@@ -173,17 +178,29 @@ impl Request {
     /// Sets the header `name` (a valid lowercase header name) to `value` unless it is `None`.
     /// Values with CR, LF, NUL or other control characters are refused.
     #[doc(hidden)]
-    pub fn header<T: HeaderArg + ?Sized>(&mut self, name: &'static str, arg: &'static str, value: &T) {
+    pub fn header<T: HeaderArg + ?Sized>(
+        &mut self,
+        name: &'static str,
+        arg: &'static str,
+        value: &T,
+    ) {
         let Some(value) = value.header_value() else {
             return;
         };
-        match HeaderValue::from_str(&value) {
+        // CR and LF (which would end the header and start another), NUL, DEL and the other
+        // control characters but tab are refused. An owned string becomes the header's
+        // storage without a copy.
+        let value = match value {
+            Cow::Borrowed(s) => HeaderValue::from_str(s),
+            Cow::Owned(s) => HeaderValue::try_from(s),
+        };
+        match value {
             Ok(value) => {
                 self.headers.append(HeaderName::from_static(name), value);
             }
             Err(_) => self.fail(Error::invalid_argument(
                 arg,
-                "a header value cannot contain control characters (CR, LF, NUL)",
+                "a header value cannot contain CR, LF, NUL or other control characters",
             )),
         }
     }
@@ -319,7 +336,14 @@ macro_rules! impl_for_strings {
         }
     )*};
 }
-impl_for_strings!(str, String, Cow<'_, str>, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>);
+impl_for_strings!(
+    str,
+    String,
+    Cow<'_, str>,
+    Box<str>,
+    std::sync::Arc<str>,
+    std::rc::Rc<str>
+);
 
 macro_rules! impl_for_display {
     ($($t:ty),*) => {$(
@@ -340,7 +364,9 @@ macro_rules! impl_for_display {
         }
     )*};
 }
-impl_for_display!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+impl_for_display!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
 
 impl QueryValue for bool {
     fn each_value(&self, f: &mut dyn FnMut(&str)) {
@@ -426,7 +452,10 @@ mod tests {
             let mut r = Request::new(&EP);
             r.path_param("x", bad);
             let err = r.take_error().expect("refused");
-            assert!(matches!(err, Error::InvalidArgument { name: "x", .. }), "{err}");
+            assert!(
+                matches!(err, Error::InvalidArgument { name: "x", .. }),
+                "{err}"
+            );
         }
     }
 

@@ -9,15 +9,25 @@ use crate::error::is_retryable_status;
 /// How the client retries failed calls.
 ///
 /// The default is safe for a production service:
-/// - a call is retried at most 3 times (4 attempts), and never past a 60 s overall deadline;
-/// - a request that never reached the server (connection refused, DNS failure) and a `429 Too
-///   Many Requests` are always retried: the server did not act on them;
+/// - a call is retried at most 3 times (4 attempts), and never past a 60 s overall deadline
+///   (after which it fails with [`Error::Timeout`](crate::Error::Timeout));
+/// - a request that never reached the server (connection refused, DNS or TLS failure, connect
+///   timeout) and a `429 Too Many Requests` are always retried: the server did not act on
+///   them;
 /// - `408`, `500`, `502`, `503`, `504`, timeouts and connections broken mid-response are
 ///   retried only for idempotent endpoints (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, or an
 ///   endpoint declared `idempotent = true`), since a `POST` may already have been processed;
 /// - waits grow exponentially from 200 ms, capped at 5 s, with full jitter;
-/// - a `Retry-After` header (seconds or HTTP date) is honoured up to 30 s; a longer one ends
-///   the retries and returns the error, so a caller is never stalled for minutes.
+/// - a `Retry-After` header (seconds or HTTP date) is honoured up to 30 s; a longer one, or
+///   one that would end past the deadline, ends the retries and returns the error (with its
+///   [`retry_after`](crate::Error::Api::retry_after)), so a caller is never stalled for
+///   minutes;
+/// - `400`, `401`, `403`, `404` and every other status are never retried, nor is a 2xx whose
+///   body does not decode or is too large.
+///
+/// Four attempts spread over a few seconds ride out a deploy or a brief overload without
+/// hiding an outage for long; the jitter keeps many clients from retrying in lockstep.
+/// Durations may be as large as `Duration::MAX` (no deadline, say).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,
@@ -105,6 +115,9 @@ pub(crate) enum Outcome {
     /// The request may have reached the server, but no complete answer came back (a timeout
     /// or a connection broken mid-response).
     Lost,
+    /// The request cannot be sent at all (the HTTP layer refused to build it): trying again
+    /// gives the same answer.
+    Unsendable,
 }
 
 /// Returns whether an attempt with this outcome should be retried, by the rules documented
@@ -115,12 +128,17 @@ pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
         Outcome::Status(StatusCode::TOO_MANY_REQUESTS) => true,
         Outcome::Status(status) => idempotent && is_retryable_status(status),
         Outcome::Lost => idempotent,
+        Outcome::Unsendable => false,
     }
 }
 
 /// Parses a `Retry-After` header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -148,6 +166,23 @@ mod tests {
             false
         ));
         assert!(!should_retry(Outcome::Lost, false));
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_never_retried() {
+        assert!(!should_retry(Outcome::Unsendable, true));
+        assert!(!should_retry(Outcome::Unsendable, false));
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.max_retries, 3);
+        assert_eq!(policy.initial_backoff, Duration::from_millis(200));
+        assert_eq!(policy.max_backoff, Duration::from_secs(5));
+        assert_eq!(policy.max_retry_after, Duration::from_secs(30));
+        assert_eq!(policy.deadline(), Duration::from_secs(60));
+        assert_eq!(RetryPolicy::none().max_retries, 0);
     }
 
     #[test]

@@ -97,7 +97,13 @@ impl Capture {
 
 /// Runs `f` on a current-thread runtime with a capturing subscriber (at TRACE, for every
 /// target, so the HTTP stack's own output is checked for secrets too).
+///
+/// The tests of this file take turns: tracing caches each call site's interest when it is
+/// first hit, and a call site first hit on one thread while another thread installs its own
+/// scoped subscriber can be missed by that subscriber.
 fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output) {
+    static TURN: Mutex<()> = Mutex::new(());
+    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let capture = Capture::default();
     let text = Arc::new(Mutex::new(Vec::<u8>::new()));
     let writer_text = text.clone();
