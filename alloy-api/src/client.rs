@@ -126,8 +126,11 @@ impl Client {
         headers.insert(AUTHORIZATION, inner.authorization.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        // An endpoint's header parameter replaces the client's default of the same name
+        // (`Accept`, `User-Agent`) instead of sending both; the macro refuses parameters for
+        // the headers the client must own (`Authorization`, `Content-Type`, `Host`, ...).
         for (name, value) in request.headers() {
-            headers.append(name.clone(), value.clone());
+            headers.insert(name.clone(), value.clone());
         }
         if let Some(body) = request.body() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

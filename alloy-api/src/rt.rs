@@ -1,11 +1,16 @@
 //! The one runtime entry point that `#[api_endpoint]` expansions call. Not public API.
 //!
 //! An expansion builds a [`Request`] from the endpoint's arguments and calls [`send`] with a
-//! [`Decoder`] chosen from the declared return type. Everything shared by all endpoints —
-//! tracing, mapping statuses to errors, decoding — happens here, once.
+//! decoding function chosen from the declared return type ([`json`], [`unit`], or
+//! [`with_meta`] around one of them) and the [`convert`] that turns an [`Error`] into the
+//! declared error type. Everything shared by all endpoints — tracing, mapping statuses to
+//! errors, decoding — happens here, once.
+//!
+//! Both are passed as function values rather than as bounds of [`send`], so that a type that
+//! cannot be decoded, or an error type without `From<alloy_api::Error>`, gives one error at
+//! that type in the user's signature instead of errors at the macro call.
 
 use std::future::Future;
-use std::marker::PhantomData;
 use std::time::Instant;
 
 use serde::de::DeserializeOwned;
@@ -14,67 +19,71 @@ use tracing::Instrument;
 pub use crate::request::{Endpoint, Method, Request, Segment};
 use crate::{Error, RawResponse, Response, Transport};
 
-/// How the body of a 2xx response becomes the value an endpoint returns.
-pub trait Decoder {
-    /// The value the endpoint returns on success.
-    type Output;
-    /// Decodes a 2xx response.
-    fn decode(response: RawResponse) -> Result<Self::Output, Error>;
+/// A type an endpoint can decode its response body into: any `DeserializeOwned` type. Named
+/// only for the error message a type that is not gets.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be decoded from a response body",
+    label = "this type does not implement `serde::Deserialize`",
+    note = "derive `serde::Deserialize` for `{Self}`, or return `()` to ignore the body"
+)]
+pub trait ResponseBody: DeserializeOwned {}
+
+impl<T: DeserializeOwned> ResponseBody for T {}
+
+/// An error type an endpoint can return: any type with `From<alloy_api::Error>`. Named only
+/// for the error message a type that is not gets.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of an endpoint",
+    label = "this type does not implement `From<alloy_api::Error>`",
+    note = "implement `From<alloy_api::Error>` for `{Self}`, or return `alloy_api::Result<T>`"
+)]
+pub trait ErrorType: From<Error> {}
+
+impl<E: From<Error>> ErrorType for E {}
+
+/// Turns the client's error into the endpoint's error type.
+pub fn convert<E: ErrorType>(error: Error) -> E {
+    E::from(error)
 }
 
-/// Decodes the body as JSON into `T`.
-pub struct Json<T>(PhantomData<fn() -> T>);
-
-impl<T: DeserializeOwned> Decoder for Json<T> {
-    type Output = T;
-
-    fn decode(response: RawResponse) -> Result<T, Error> {
-        serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
-            status: response.status,
-            source,
-            body: response.body,
-        })
-    }
+/// Decodes the body of a 2xx response as JSON into `T`.
+pub fn json<T: ResponseBody>(response: RawResponse) -> Result<T, Error> {
+    serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
+        status: response.status,
+        source,
+        body: response.body,
+    })
 }
 
 /// Ignores the body: the endpoint returns `()`, so a 204 or an empty body is a success.
-pub struct Unit;
-
-impl Decoder for Unit {
-    type Output = ();
-
-    fn decode(_: RawResponse) -> Result<(), Error> {
-        Ok(())
-    }
+pub fn unit(_: RawResponse) -> Result<(), Error> {
+    Ok(())
 }
 
-/// Keeps status and headers beside the body decoded by `D`.
-pub struct WithMeta<D>(PhantomData<fn() -> D>);
-
-impl<D: Decoder> Decoder for WithMeta<D> {
-    type Output = Response<D::Output>;
-
-    fn decode(response: RawResponse) -> Result<Self::Output, Error> {
-        let status = response.status;
-        let headers = response.headers.clone();
-        Ok(Response {
-            status,
-            headers,
-            body: D::decode(response)?,
-        })
-    }
+/// Keeps status and headers beside the body decoded by `decode`.
+pub fn with_meta<T>(
+    response: RawResponse,
+    decode: fn(RawResponse) -> Result<T, Error>,
+) -> Result<Response<T>, Error> {
+    let status = response.status;
+    let headers = response.headers.clone();
+    Ok(Response {
+        status,
+        headers,
+        body: decode(response)?,
+    })
 }
 
-/// Sends `request` through `transport` and decodes the answer with `D`: the body of every
-/// generated endpoint method.
-pub fn send<T, D, E>(
+/// Sends `request` through `transport`, decodes a 2xx answer with `decode` and converts
+/// errors with `convert`: the body of every generated endpoint method.
+pub fn send<T, O, E>(
     transport: &T,
     mut request: Request,
-) -> impl Future<Output = Result<D::Output, E>> + Send + use<'_, T, D, E>
+    decode: fn(RawResponse) -> Result<O, Error>,
+    convert: fn(Error) -> E,
+) -> impl Future<Output = Result<O, E>> + Send + use<'_, T, O, E>
 where
     T: Transport + ?Sized,
-    D: Decoder,
-    E: From<Error>,
 {
     let endpoint = request.endpoint();
     let invalid = request.take_error();
@@ -101,7 +110,7 @@ where
             let span = tracing::Span::current();
             span.record("http.response.status_code", response.status.as_u16());
             if response.status.is_success() {
-                D::decode(response)
+                decode(response)
             } else {
                 let retry_after = crate::retry::retry_after(&response.headers);
                 Err(Error::from_response(
@@ -120,7 +129,7 @@ where
                 tracing::warn!(error = %error, "call failed");
             }
         }
-        result.map_err(E::from)
+        result.map_err(convert)
     };
     call.instrument(span)
 }

@@ -35,12 +35,16 @@ impl Args {
             Err(e) => {
                 errors.push(syn::Error::new(
                     e.span(),
-                    format!("{e}; write `#[api_endpoint(method = \"GET\", path = \"/users/<userId>\")]`"),
+                    format!(
+                        "{e}; write `#[api_endpoint(method = \"GET\", path = \"/users/<userId>\")]`"
+                    ),
                 ));
                 return args;
             }
         };
         let mut seen: Vec<String> = Vec::new();
+        // Keys an unknown key was probably meant to be: not reported missing as well.
+        let mut attempted: Vec<&'static str> = Vec::new();
         for meta in metas {
             let Some(key) = meta.path().get_ident().map(ToString::to_string) else {
                 errors.push(syn::Error::new_spanned(
@@ -52,7 +56,7 @@ impl Args {
             if seen.contains(&key) {
                 errors.push(syn::Error::new_spanned(
                     meta.path(),
-                    format!("duplicate `{key}`: give it once"),
+                    format!("`{key}` is given twice: keep one"),
                 ));
                 continue;
             }
@@ -99,27 +103,40 @@ impl Args {
                     }
                 }
                 other => {
-                    let hint = near_miss(other, KEYS.iter().copied())
+                    let guess = near_miss(other, KEYS.iter().copied());
+                    match guess {
+                        Some(k) => attempted.push(k),
+                        // No telling which key it was meant to be: it may be any.
+                        None => attempted.extend(KEYS),
+                    }
+                    let hint = guess
                         .map(|k| format!("; did you mean `{k}`?"))
                         .unwrap_or_default();
                     errors.push(syn::Error::new_spanned(
                         meta.path(),
-                        format!("unknown key `{other}`; expected one of: {}{hint}", list(KEYS)),
+                        format!(
+                            "unknown key `{other}`; expected one of: {}{hint}",
+                            list(KEYS)
+                        ),
                     ));
                 }
             }
         }
-        if args.method.is_none() && !seen.iter().any(|k| k == METHOD) {
-            errors.push(syn::Error::new(
-                Span::call_site(),
+        let missing = |key: &str| !seen.iter().any(|k| k == key) && !attempted.contains(&key);
+        let message = match (missing(METHOD), missing(PATH)) {
+            (true, true) => Some(
+                "give the endpoint's method and path: `#[api_endpoint(method = \"GET\", path = \"/users/<userId>\")]`",
+            ),
+            (true, false) => Some(
                 "missing `method`: add `method = \"GET\"` (or POST, PUT, PATCH, DELETE, HEAD, OPTIONS)",
-            ));
-        }
-        if args.path.is_none() && !seen.iter().any(|k| k == PATH) {
-            errors.push(syn::Error::new(
-                Span::call_site(),
+            ),
+            (false, true) => Some(
                 "missing `path`: add `path = \"/users/<userId>\"`, with a `<name>` for every path parameter",
-            ));
+            ),
+            (false, false) => None,
+        };
+        if let Some(message) = message {
+            errors.push(syn::Error::new(Span::call_site(), message));
         }
         args
     }
@@ -137,7 +154,7 @@ fn string_value(
         Meta::NameValue(nv) => match &nv.value {
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(lit), ..
-            }) => Some(lit.clone()),
+            }) => Some(LitStr::new(&lit.value(), lit.span())),
             other => {
                 errors.push(syn::Error::new_spanned(other, message));
                 None
@@ -150,20 +167,27 @@ fn string_value(
     }
 }
 
-fn parse_method(lit: &LitStr, errors: &mut Vec<syn::Error>) -> Option<(&'static str, &'static str)> {
+fn parse_method(
+    lit: &LitStr,
+    errors: &mut Vec<syn::Error>,
+) -> Option<(&'static str, &'static str)> {
     let value = lit.value();
     if let Some(&(name, variant)) = METHODS.iter().find(|(name, _)| *name == value) {
         return Some((variant, name));
     }
     let names: Vec<&str> = METHODS.iter().map(|(n, _)| *n).collect();
-    let message = if let Some((name, _)) = METHODS.iter().find(|(n, _)| n.eq_ignore_ascii_case(&value)) {
-        format!("HTTP methods are written in capitals: `{name}`")
-    } else {
-        let hint = near_miss(&value, names.iter().copied())
-            .map(|m| format!("; did you mean `{m}`?"))
-            .unwrap_or_default();
-        format!("unknown HTTP method `{value}`; expected one of: {}{hint}", list(&names))
-    };
+    let message =
+        if let Some((name, _)) = METHODS.iter().find(|(n, _)| n.eq_ignore_ascii_case(&value)) {
+            format!("HTTP methods are written in capitals: write `\"{name}\"`")
+        } else {
+            let hint = near_miss(&value, names.iter().copied())
+                .map(|m| format!("; did you mean `{m}`?"))
+                .unwrap_or_default();
+            format!(
+                "unknown HTTP method `{value}`; expected one of: {}{hint}",
+                list(&names)
+            )
+        };
     errors.push(syn::Error::new_spanned(lit, message));
     None
 }

@@ -6,7 +6,8 @@ pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) && !out.ends_with('_') {
@@ -43,25 +44,36 @@ pub fn near_miss<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) 
     candidates
         .into_iter()
         .map(|c| (distance(&word, &c.to_ascii_lowercase()), c))
-        .filter(|&(d, c)| d <= 2.max(c.len() / 3) && d < c.len())
+        .filter(|&(d, c)| d <= 1.max(c.len() / 3) && d < c.len())
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance between two short ASCII words.
+/// Edit distance between two short ASCII words, where swapping two neighbouring letters
+/// (`qurey`) counts as one edit (optimal string alignment).
 fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == cb { prev } else { 1 + prev.min(cur).min(row[j]) };
-            prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -83,7 +95,17 @@ mod tests {
     fn near_misses() {
         assert_eq!(near_miss("metod", ["method", "path"]), Some("method"));
         assert_eq!(near_miss("pth", ["method", "path"]), Some("path"));
-        assert_eq!(near_miss("qurey", ["query", "body", "header"]), Some("query"));
+        assert_eq!(
+            near_miss("qurey", ["query", "body", "header"]),
+            Some("query")
+        );
         assert_eq!(near_miss("zzzzzz", ["method", "path"]), None);
+        assert_eq!(
+            near_miss("idempotnet", ["method", "path", "idempotent"]),
+            Some("idempotent")
+        );
+        assert_eq!(near_miss("POTS", ["GET", "POST", "PUT"]), Some("POST"));
+        // Two edits away in a five-letter word is a different word, not a typo.
+        assert_eq!(near_miss("FETCH", ["GET", "POST", "PATCH"]), None);
     }
 }

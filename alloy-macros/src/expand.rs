@@ -1,14 +1,17 @@
 //! Writing the method: a default body that describes the request and hands it to the
 //! runtime. Everything that is the same for all endpoints lives in the runtime, not here.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
-use syn::{FnArg, Ident, ReturnType, TraitItemFn};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::{
+    FnArg, GenericArgument, Ident, PathArguments, ReceiverKind, ReturnType, TraitItemFn, Type,
+    TypeParamBound,
+};
 
 use crate::ast::{Decode, Endpoint, Role, is_impl_as_ref_str};
 use crate::attr::Args;
-use crate::symbol::{BODY, HEADER, QUERY};
+use crate::symbol::{LINT_ATTRS, WRONG_ITEM};
 use crate::template::Piece;
 
 /// The macro's entry point: parses, checks, and expands, or falls back to the declaration
@@ -17,11 +20,7 @@ pub fn api_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     let item: TraitItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(_) => {
-            let error = syn::Error::new(
-                Span::call_site(),
-                "#[api_endpoint] goes on a method declaration inside a trait: `async fn name(&self, ...) -> alloy_api::Result<T>;`",
-            );
-            let mut out = error.to_compile_error();
+            let mut out = wrong_item(&input).to_compile_error();
             out.extend(input);
             return out;
         }
@@ -35,23 +34,74 @@ pub fn api_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     }
 }
 
-/// Strips the role attributes the compiler does not know from the parameters.
-fn strip_role_attrs(item: &mut TraitItemFn) {
+/// The error for the attribute on something that is not a trait method declaration, pointing
+/// at what it is (`struct Users`, `fn list`).
+fn wrong_item(input: &TokenStream) -> syn::Error {
+    let (what, tokens) = match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Struct(s)) => ("a struct", two(&s.struct_token, &s.ident)),
+        Ok(syn::Item::Enum(e)) => ("an enum", two(&e.enum_token, &e.ident)),
+        Ok(syn::Item::Trait(t)) => (
+            "a trait, only on its methods",
+            two(&t.trait_token, &t.ident),
+        ),
+        Ok(syn::Item::Impl(i)) => ("an impl block", i.impl_token.to_token_stream()),
+        Ok(syn::Item::Fn(f)) => {
+            let is_method = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
+            let what = if is_method {
+                "a method with a body"
+            } else {
+                "a free function"
+            };
+            (what, two(&f.sig.fn_token, &f.sig.ident))
+        }
+        _ => ("this item", TokenStream::new()),
+    };
+    let message = WRONG_ITEM.replace("{item}", what);
+    if tokens.is_empty() {
+        syn::Error::new(Span::call_site(), message)
+    } else {
+        syn::Error::new_spanned(tokens, message)
+    }
+}
+
+/// A copy of the method, made by reparsing it: syn's `Clone` impls are an optional feature
+/// this crate does not ask for.
+fn copy(item: &TraitItemFn) -> TraitItemFn {
+    syn::parse2(item.to_token_stream()).expect("a parsed method parses again")
+}
+
+fn two(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
+    quote!(#a #b)
+}
+
+/// Keeps, on every parameter, only the attributes the compiler knows (lint levels, docs):
+/// the role attributes are the macro's, and unknown ones were reported already.
+fn strip_param_attrs(item: &mut TraitItemFn) {
     for input in &mut item.sig.inputs {
         if let FnArg::Typed(pt) = input {
             pt.attrs.retain(|a| {
-                !(a.path().is_ident(QUERY) || a.path().is_ident(BODY) || a.path().is_ident(HEADER))
+                a.path()
+                    .get_ident()
+                    .is_some_and(|i| LINT_ATTRS.iter().any(|l| i == l))
             });
         }
     }
 }
 
 /// On error: the method as declared, with a body so the trait's users still compile, and the
-/// errors. One mistake gives one error, not a cascade.
+/// errors. One mistake gives one error, not a cascade: a receiver that was refused becomes
+/// `&self`, so that a by-value `self` does not add "size cannot be known" errors.
 fn fallback(item: &TraitItemFn, errors: Vec<syn::Error>) -> TokenStream {
-    let mut item = item.clone();
-    strip_role_attrs(&mut item);
-    item.attrs.push(syn::parse_quote!(#[allow(unused_variables, clippy::unused_async)]));
+    let mut item = copy(item);
+    strip_param_attrs(&mut item);
+    if let Some(FnArg::Receiver(r)) = item.sig.inputs.first_mut()
+        && !matches!(r.kind, ReceiverKind::Reference(_, _, None))
+    {
+        let span = r.self_token.span;
+        *r = syn::parse_quote_spanned!(span=> &self);
+    }
+    item.attrs
+        .push(syn::parse_quote!(#[allow(unused_variables, clippy::unused_async)]));
     let is_future = item.sig.asyncness.is_none()
         && matches!(&item.sig.output, ReturnType::Type(_, ty) if matches!(**ty, syn::Type::ImplTrait(_)));
     item.default = Some(if is_future {
@@ -64,6 +114,98 @@ fn fallback(item: &TraitItemFn, errors: Vec<syn::Error>) -> TokenStream {
     quote! {
         #(#errors)*
         #item
+    }
+}
+
+/// The spans of the first and the last token of `tokens`. Tokens spanned from the first to
+/// the last make the compiler point at the whole of what they came from (a type, say), even
+/// on stable where spans cannot be joined.
+fn span_range(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut iter = tokens.to_token_stream().into_iter();
+    let first = iter.next().map_or_else(Span::call_site, |t| t.span());
+    let last = iter.last().map_or(first, |t| t.span());
+    (first, last)
+}
+
+/// Gives every token of `tokens` the span `span` (for the runtime's path, which comes from
+/// `quote!` or from the `crate` key).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(g) = &token {
+                let mut group = Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                token = TokenTree::Group(group);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+/// The future type `ty` (`impl Future<Output = T> + Send`) with every token at `span` but
+/// those of the output type `T`, which keep theirs.
+fn respan_future(ty: &Type, span: Span) -> TokenStream {
+    let Type::ImplTrait(imp) = ty else {
+        return respan(ty.to_token_stream(), span);
+    };
+    let mut out = respan(imp.impl_token.to_token_stream(), span);
+    for bound in imp.bounds.pairs() {
+        match bound.value() {
+            TypeParamBound::Trait(t) if t.paren_token.is_none() => {
+                out.extend(respan(t.lifetimes.to_token_stream(), span));
+                out.extend(respan(t.maybe.to_token_stream(), span));
+                out.extend(respan(t.path.leading_colon.to_token_stream(), span));
+                for segment in t.path.segments.pairs() {
+                    out.extend(respan(segment.value().ident.to_token_stream(), span));
+                    match &segment.value().arguments {
+                        PathArguments::AngleBracketed(args) => {
+                            out.extend(respan(args.colon2_token.to_token_stream(), span));
+                            out.extend(respan(args.lt_token.to_token_stream(), span));
+                            for arg in args.args.pairs() {
+                                match arg.value() {
+                                    GenericArgument::AssocType(assoc)
+                                        if assoc.ident == "Output" =>
+                                    {
+                                        out.extend(respan(assoc.ident.to_token_stream(), span));
+                                        out.extend(respan(assoc.generics.to_token_stream(), span));
+                                        out.extend(respan(assoc.eq_token.to_token_stream(), span));
+                                        assoc.ty.to_tokens(&mut out);
+                                    }
+                                    other => out.extend(respan(other.to_token_stream(), span)),
+                                }
+                                out.extend(respan(arg.punct().to_token_stream(), span));
+                            }
+                            out.extend(respan(args.gt_token.to_token_stream(), span));
+                        }
+                        other => out.extend(respan(other.to_token_stream(), span)),
+                    }
+                    out.extend(respan(segment.punct().to_token_stream(), span));
+                }
+            }
+            other => out.extend(respan(other.to_token_stream(), span)),
+        }
+        out.extend(respan(bound.punct().to_token_stream(), span));
+    }
+    out
+}
+
+/// `&name`, spanned over `ty`: a type error about the argument (a path parameter whose type
+/// is no `PathSegment`, say) then points at the parameter's type.
+fn borrow_over(ident: &Ident, ty: &Type) -> TokenStream {
+    let (first, last) = span_range(ty);
+    let ident = {
+        let mut ident = ident.clone();
+        ident.set_span(ident.span().located_at(last));
+        ident
+    };
+    if is_impl_as_ref_str(ty) {
+        let as_ref = Ident::new("as_ref", last);
+        quote_spanned!(first=> ::core::convert::AsRef::<str>::#as_ref(&#ident))
+    } else {
+        quote_spanned!(first=> &#ident)
     }
 }
 
@@ -92,58 +234,79 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     let request = Ident::new("request", Span::mixed_site());
     let endpoint_static = Ident::new("ENDPOINT", Span::mixed_site());
 
+    // Every call is spanned over the parameter's type, so that a type the role does not
+    // accept gets one error there, worded by the runtime trait's `on_unimplemented`.
     // Path parameters go in template order; the runtime writes literals in between.
     let path_calls = template.placeholders().filter_map(|placeholder| {
         let param = endpoint
             .params
             .iter()
             .find(|p| matches!(&p.role, Role::Path(name) if name == placeholder))?;
-        let ident = param.ident;
-        let name = ident.to_string();
-        let value = if is_impl_as_ref_str(param.ty) {
-            quote!(::core::convert::AsRef::<str>::as_ref(&#ident))
-        } else {
-            quote!(&#ident)
-        };
-        Some(quote_spanned! {param.ty.span()=>
-            #request.path_param(#name, #value);
-        })
+        let name = param.ident.unraw().to_string();
+        let value = borrow_over(param.ident, param.ty);
+        let (first, _) = span_range(param.ty);
+        Some(quote_spanned! {first=> #request.path_param(#name, #value); })
     });
     let other_calls = endpoint.params.iter().filter_map(|param| {
-        let ident = param.ident;
-        let name = ident.to_string();
-        let span = param.ty.span();
+        let name = param.ident.unraw().to_string();
+        let value = borrow_over(param.ident, param.ty);
+        let (first, _) = span_range(param.ty);
         match &param.role {
             Role::Path(_) => None,
             Role::Query(key) => {
                 let key = param.query_key(key);
-                Some(quote_spanned! {span=> #request.query(#key, &#ident); })
+                Some(quote_spanned! {first=> #request.query(#key, #value); })
             }
             Role::Header(header) => {
-                Some(quote_spanned! {span=> #request.header(#header, #name, &#ident); })
+                Some(quote_spanned! {first=> #request.header(#header, #name, #value); })
             }
-            Role::Body => Some(quote_spanned! {span=> #request.json_body(#name, &#ident); }),
+            Role::Body => Some(quote_spanned! {first=> #request.json_body(#name, #value); }),
         }
     });
     let calls: Vec<TokenStream> = path_calls.chain(other_calls).collect();
-    let mutability = if calls.is_empty() { None } else { Some(quote!(mut)) };
-    let decoder = decoder(&rt, &endpoint.decode);
-
-    let mut item = item.clone();
-    strip_role_attrs(&mut item);
-    let output = endpoint.output;
-    let send_span = item.sig.ident.span();
-    item.sig.asyncness = None;
-    item.sig.output = syn::parse_quote! {
-        -> impl ::core::future::Future<Output = #output> + ::core::marker::Send
+    let mutability = if calls.is_empty() {
+        None
+    } else {
+        Some(quote!(mut))
     };
+
+    // The decoder and the error conversion are function values spanned over the types they
+    // concern: a body type that cannot be deserialized, or an error type without
+    // `From<alloy_api::Error>`, gets one error at that type.
+    let decode = decoder(&rt, &endpoint.decode, endpoint.output);
+    let convert = {
+        let (first, last) = span_range(&endpoint.error.unwrap_or(endpoint.output));
+        let rt = respan(rt.clone(), first);
+        let convert = Ident::new("convert", last);
+        quote_spanned!(first=> #rt::#convert)
+    };
+
+    let mut item = copy(item);
+    strip_param_attrs(&mut item);
+    let output = endpoint.output;
+    // The return type and the call to `send` are both at the method's name: without
+    // `Transport` as a supertrait, the call and the returned future both need
+    // `Self: Transport`, and the same error at the same place is shown once. The spans keep
+    // the macro's context, so the compiler does not suggest a `where` clause inside them.
+    let sig_span = Span::call_site().located_at(item.sig.ident.span());
+    let future = match &item.sig.output {
+        // `fn ... -> impl Future<Output = ...> + Send` stays as written, so that the names it
+        // uses (an imported `Future`) stay used.
+        ReturnType::Type(_, ty) if item.sig.asyncness.is_none() => respan_future(ty, sig_span),
+        _ => quote_spanned! {sig_span=>
+            impl ::core::future::Future<Output = #output> + ::core::marker::Send
+        },
+    };
+    item.sig.asyncness = None;
+    item.sig.output = syn::parse_quote_spanned!(sig_span=> -> #future);
     item.attrs.push(syn::parse_quote!(#[allow(
         clippy::needless_borrow,
         clippy::needless_borrows_for_generic_args,
         clippy::used_underscore_binding
     )]));
-    let send = quote_spanned! {send_span=>
-        #rt::send::<Self, #decoder, _>(self, #request)
+    let send_rt = respan(rt.clone(), sig_span);
+    let send = quote_spanned! {sig_span=>
+        #send_rt::send(self, #request, #decode, #convert)
     };
     item.default = Some(syn::parse_quote!({
         static #endpoint_static: #rt::Endpoint = #rt::Endpoint {
@@ -161,13 +324,26 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     quote!(#item)
 }
 
-fn decoder(rt: &TokenStream, decode: &Decode<'_>) -> TokenStream {
+/// The function that decodes a 2xx response. `json::<T>` is spanned over `T`, so that a type
+/// that cannot be deserialized gets one error there.
+fn decoder(rt: &TokenStream, decode: &Decode<'_>, output: &Type) -> TokenStream {
     match decode {
-        Decode::Unit => quote!(#rt::Unit),
-        Decode::Json(ty) => quote!(#rt::Json<#ty>),
+        Decode::Unit => {
+            let (first, _) = span_range(output);
+            let rt = respan(rt.clone(), first);
+            quote_spanned!(first=> #rt::unit)
+        }
+        Decode::Json(ty) => {
+            let (first, last) = span_range(ty);
+            let rt = respan(rt.clone(), first);
+            let json = Ident::new("json", first);
+            let close = respan(quote!(>), last);
+            quote_spanned!(first=> #rt::#json::<#ty #close)
+        }
         Decode::WithMeta(inner) => {
-            let inner = decoder(rt, inner);
-            quote!(#rt::WithMeta<#inner>)
+            let inner = decoder(rt, inner, output);
+            let response = Ident::new("response", Span::mixed_site());
+            quote!(|#response| #rt::with_meta(#response, #inner))
         }
     }
 }

@@ -44,3 +44,7 @@ pub const RESERVED_HEADERS: &[&str] = &[
     "transfer-encoding",
     "connection",
 ];
+
+/// The error for the attribute on something other than a trait method declaration; `{item}`
+/// says what it was put on instead.
+pub const WRONG_ITEM: &str = "`#[api_endpoint]` cannot be used on {item}: it goes on a method declared without a body inside a trait whose supertrait is `alloy_api::Transport`, as in `async fn list(&self) -> alloy_api::Result<T>;`";

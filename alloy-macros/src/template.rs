@@ -21,16 +21,29 @@ impl Template {
     /// Parses a template, or says what is wrong with it in words meant for the user.
     pub fn parse(path: &str) -> Result<Self, String> {
         if path.is_empty() {
-            return Err("the path is empty: write it from the root, as in `/users/<userId>`".into());
+            return Err(
+                "the path is empty: write it from the root, as in `/users/<userId>`".into(),
+            );
         }
         if !path.starts_with('/') {
+            return Err(format!("the path must start with `/`: write `/{path}`"));
+        }
+        if let Some(at) = path.find('?') {
             return Err(format!(
-                "the path must start with `/`: write `/{path}`"
+                "the path cannot contain a query (`{}`): declare query parameters with `#[query]` on a parameter",
+                &path[at..]
             ));
         }
-        if let Some(c) = path.chars().find(|&c| c == '?' || c == '#') {
+        if let Some(at) = path.find('#') {
             return Err(format!(
-                "the path cannot contain `{c}`: declare query parameters with `#[query]` on a parameter"
+                "the path cannot contain a fragment (`{}`): requests carry none, remove it",
+                &path[at..]
+            ));
+        }
+        if path.contains('{') || path.contains('}') {
+            return Err(format!(
+                "placeholders are written `<name>`, not `{{name}}`: write `{}`",
+                path.replace('{', "<").replace('}', ">")
             ));
         }
         let mut pieces = Vec::new();
@@ -94,7 +107,14 @@ fn parse_segment(segment: &str, is_last: bool) -> Result<Piece, String> {
     }
     if let Some(open) = segment.find('<') {
         let Some(close) = segment.find('>') else {
-            return Err(format!("unclosed `<` in the path segment `{segment}`: write `<name>`"));
+            let fix = if open == 0 {
+                format!("`{segment}>`")
+            } else {
+                "`<name>`".to_owned()
+            };
+            return Err(format!(
+                "unclosed `<` in the path segment `{segment}`: write {fix}"
+            ));
         };
         if close < open {
             return Err(format!("unmatched `>` in the path segment `{segment}`"));
@@ -118,7 +138,9 @@ fn parse_segment(segment: &str, is_last: bool) -> Result<Piece, String> {
     if segment.contains('>') {
         return Err(format!("unmatched `>` in the path segment `{segment}`"));
     }
-    if segment == "." || segment == ".." {
+    // URL parsers treat `%2e` as `.`, so `%2e%2e` is removed like `..`.
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    if dots == "." || dots == ".." {
         return Err(format!(
             "the path segment `{segment}` would be removed by URL normalization; write the route without it"
         ));
@@ -177,10 +199,42 @@ mod tests {
     }
 
     #[test]
+    fn errors_show_the_fix() {
+        let braces = Template::parse("/users/{userId}/logs").unwrap_err();
+        assert!(braces.contains("`/users/<userId>/logs`"), "{braces}");
+        let unclosed = Template::parse("/users/<userId").unwrap_err();
+        assert!(unclosed.contains("`<userId>`"), "{unclosed}");
+        let query = Template::parse("/users?limit=1").unwrap_err();
+        assert!(
+            query.contains("`?limit=1`") && query.contains("#[query]"),
+            "{query}"
+        );
+    }
+
+    #[test]
     fn rejects_bad_templates() {
         for bad in [
-            "", "users", "/a?b=1", "/a#x", "/a//b", "/<>", "/<1x>", "/<id", "/id>", "/x<id>",
-            "/<id>/<id>", "/{id}", "/a b", "/./a", "/../a", "/a%zz",
+            "",
+            "users",
+            "/a?b=1",
+            "/a#x",
+            "/a//b",
+            "/<>",
+            "/<1x>",
+            "/<id",
+            "/id>",
+            "/x<id>",
+            "/<id>/<id>",
+            "/{id}",
+            "/a b",
+            "/./a",
+            "/../a",
+            "/a%zz",
+            // Percent-encoded dot segments are normalized away just like `.` and `..`.
+            "/%2e",
+            "/a/%2E%2e/b",
+            "/.%2e",
+            "/%2e.",
         ] {
             assert!(Template::parse(bad).is_err(), "{bad}");
         }

@@ -53,6 +53,13 @@ trait WorkflowSteps: Transport {
 
     #[api_endpoint(method = "DELETE", path = "/workflows/<workflowId>/steps/<stepId>")]
     async fn delete_step(&self, workflow_id: &str, step_id: &str) -> Result<()>;
+
+    #[api_endpoint(method = "GET", path = "/export")]
+    async fn export(
+        &self,
+        #[header("Accept")] accept: &str,
+        #[header("User-Agent")] agent: Option<&str>,
+    ) -> Result<()>;
 }
 
 impl<T: Transport + ?Sized> WorkflowSteps for T {}
@@ -198,4 +205,25 @@ async fn generic_code_can_spawn_calls_because_futures_are_send() {
     for handle in handles {
         assert_eq!(handle.await.unwrap().unwrap(), "jwt");
     }
+}
+
+/// Regression: a header parameter named like a client default (`Accept`) was appended beside
+/// it, so the server saw two values.
+#[tokio::test]
+async fn a_header_parameter_replaces_the_client_default_of_that_name() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/export").is_true(|req| {
+                let headers = req.headers();
+                let accept: Vec<_> = headers.get_all("accept").iter().collect();
+                let agents: Vec<_> = headers.get_all("user-agent").iter().collect();
+                accept == ["text/csv"] && agents == ["reporting/2.1"]
+            });
+            then.status(200);
+        })
+        .await;
+    let client = client(&server);
+    client.export("text/csv", Some("reporting/2.1")).await.unwrap();
+    mock.assert_async().await;
 }

@@ -1,0 +1,131 @@
+//! Every parameter role with the types it accepts, checked on the wire.
+#![deny(warnings)]
+
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+use alloy_api::{PathSegment, RawResponse, Request, Result, Transport, api_endpoint};
+
+/// A user identifier type, usable as a path parameter.
+pub struct OrderId(pub u128);
+
+impl PathSegment for OrderId {
+    fn to_segment(&self) -> Cow<'_, str> {
+        Cow::Owned(format!("{:032x}", self.0))
+    }
+}
+
+#[derive(serde::Serialize)]
+pub struct Note<'a> {
+    pub text: &'a str,
+}
+
+pub trait Shop: Transport {
+    /// Path parameters of every accepted kind, in template order.
+    #[api_endpoint(
+        method = "GET",
+        path = "/shops/<shopId>/orders/<orderId>/lines/<line>/<tag>"
+    )]
+    async fn line(
+        &self,
+        shop_id: impl AsRef<str> + Send,
+        order_id: &OrderId,
+        line: u32,
+        tag: String,
+    ) -> Result<()>;
+
+    /// A parameter may also be named exactly like its placeholder; lint attributes on
+    /// parameters are kept.
+    #[api_endpoint(method = "DELETE", path = "/users/<userId>")]
+    async fn delete_user(&self, #[allow(non_snake_case)] userId: &str) -> Result<()>;
+
+    /// Queries: camelCase keys by default, explicit keys, `Option`, slices and raw idents.
+    #[api_endpoint(method = "GET", path = "/orders")]
+    async fn search(
+        &self,
+        #[query] page_size: Option<u32>,
+        #[query] cursor: Option<&str>,
+        #[query("tag")] tags: &[&str],
+        #[query] statuses: Vec<String>,
+        #[query] r#type: &str,
+        #[query] archived: bool,
+    ) -> Result<()>;
+
+    /// Headers (an `Option` sends nothing when `None`) and a borrowed body with a lifetime.
+    #[api_endpoint(method = "POST", path = "/orders/<orderId>/notes")]
+    async fn add_note<'a>(
+        &'a self,
+        order_id: &'a OrderId,
+        #[header("Idempotency-Key")] key: &'a str,
+        #[header("X-Trace")] trace: Option<u64>,
+        #[body] note: &'a Note<'a>,
+    ) -> Result<()>;
+}
+
+impl<T: Transport + ?Sized> Shop for T {}
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Transport for Recorder {
+    async fn execute(&self, request: Request) -> Result<RawResponse> {
+        let mut headers: Vec<String> = request
+            .headers()
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.to_str().unwrap()))
+            .collect();
+        headers.sort();
+        let body = request
+            .body()
+            .map(|b| String::from_utf8(b.to_vec()).unwrap())
+            .unwrap_or_default();
+        let line = format!(
+            "{} {}?{} [{}] {body}",
+            request.method(),
+            request.path(),
+            request.query_string().unwrap_or_default(),
+            headers.join(",")
+        );
+        self.0.lock().unwrap().push(line);
+        Ok(RawResponse::json(&serde_json::json!({})))
+    }
+}
+
+fn main() {
+    let recorder = Recorder::default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let order = OrderId(0xab);
+        recorder
+            .line(String::from("s/1"), &order, 3, "a b".to_owned())
+            .await
+            .unwrap();
+        recorder.delete_user("usr_1").await.unwrap();
+        recorder
+            .search(
+                Some(50),
+                None,
+                &["x", "y"],
+                vec!["open".into()],
+                "retail",
+                false,
+            )
+            .await
+            .unwrap();
+        recorder
+            .add_note(&order, "k1", None, &Note { text: "hi" })
+            .await
+            .unwrap();
+    });
+    assert_eq!(
+        *recorder.0.lock().unwrap(),
+        [
+            "GET /shops/s%2F1/orders/000000000000000000000000000000ab/lines/3/a%20b? [] ",
+            "DELETE /users/usr_1? [] ",
+            "GET /orders?pageSize=50&tag=x&tag=y&statuses=open&type=retail&archived=false [] ",
+            "POST /orders/000000000000000000000000000000ab/notes? [idempotency-key=k1] {\"text\":\"hi\"}",
+        ]
+    );
+}
