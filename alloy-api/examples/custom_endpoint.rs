@@ -60,7 +60,9 @@ async fn main() -> std::result::Result<(), Box<dyn Error>> {
     match client.get_user(&user.user_id).await {
         Ok(found) => println!("get_user: {found:?}"),
         Err(error) if error.is_not_found() => {
-            println!("get_user: {error} (the sandbox follows the 2025-09 contract, which lacks it)");
+            println!(
+                "get_user: {error} (the sandbox follows the 2025-09 contract, which lacks it)"
+            );
         }
         Err(error) => return Err(error.into()),
     }

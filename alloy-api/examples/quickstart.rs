@@ -53,7 +53,10 @@ struct Target {
 async fn target() -> Result<Target, Box<dyn Error>> {
     if std::env::var_os(alloy_api::API_KEY_ENV).is_some() {
         let client = Client::from_env()?;
-        println!("ALLOY_API_KEY is set: running against {}", client.base_url());
+        println!(
+            "ALLOY_API_KEY is set: running against {}",
+            client.base_url()
+        );
         return Ok(Target {
             client,
             _sandbox: None,
@@ -90,7 +93,9 @@ async fn run() -> Result<(), Box<dyn Error>> {
         None => {
             let username = format!("quickstart-{}", unique_suffix());
             let user = api
-                .create_user(&CreateUserRequest::new(&username).with_full_name("Quickstart Customer"))
+                .create_user(
+                    &CreateUserRequest::new(&username).with_full_name("Quickstart Customer"),
+                )
                 .await?;
             println!("   created {} ({username})", user.user_id);
             user.user_id
@@ -107,9 +112,16 @@ async fn run() -> Result<(), Box<dyn Error>> {
     for integration in &integrations.integrations {
         println!(
             "   {:<12} {:<14} {}",
-            integration.name.as_deref().unwrap_or(&integration.integration_id),
+            integration
+                .name
+                .as_deref()
+                .unwrap_or(&integration.integration_id),
             integration.category.as_deref().unwrap_or("-"),
-            if integration.installed == Some(true) { "installed" } else { "not installed" },
+            if integration.installed == Some(true) {
+                "installed"
+            } else {
+                "not installed"
+            },
         );
     }
 
@@ -117,10 +129,15 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let event = TriggerEventRequest::new(&user_id, &target.event)
         .with_data(serde_json::json!({ "invoiceId": "inv-1001", "amount": 150.0 }));
     let answer = api.trigger_event(&event).await?;
-    println!("   {}", answer.message.as_deref().unwrap_or("event accepted"));
+    println!(
+        "   {}",
+        answer.message.as_deref().unwrap_or("event accepted")
+    );
 
     let Some(workflow_id) = target.workflow_id.as_deref() else {
-        println!("\nSet ALLOY_WORKFLOW_ID to follow a workflow through logs, errors, pause, resume and upgrade.");
+        println!(
+            "\nSet ALLOY_WORKFLOW_ID to follow a workflow through logs, errors, pause, resume and upgrade."
+        );
         purge(api, &user_id, 6).await?;
         return Ok(());
     };
@@ -129,16 +146,31 @@ async fn run() -> Result<(), Box<dyn Error>> {
     print_logs(api, workflow_id, &user_id).await?;
     let errors = api.list_workflow_errors(workflow_id, &user_id).await?;
     for error in &errors.errors {
-        println!("   error {}: {}", error.error_id, error.message.as_deref().unwrap_or("-"));
+        println!(
+            "   error {}: {}",
+            error.error_id,
+            error.message.as_deref().unwrap_or("-")
+        );
     }
 
     step(6, "Pause the workflow: events no longer run it");
     api.deactivate_workflow(&WorkflowActionRequest::new(workflow_id, &user_id))
         .await?;
-    let before = api.list_workflow_logs(workflow_id, &user_id).await?.logs.len();
+    let before = api
+        .list_workflow_logs(workflow_id, &user_id)
+        .await?
+        .logs
+        .len();
     api.trigger_event(&event).await?;
-    let after = api.list_workflow_logs(workflow_id, &user_id).await?.logs.len();
-    println!("   triggered while paused: {} new log entries", after - before);
+    let after = api
+        .list_workflow_logs(workflow_id, &user_id)
+        .await?
+        .logs
+        .len();
+    println!(
+        "   triggered while paused: {} new log entries",
+        after - before
+    );
 
     step(7, "Resume it");
     let answer = api
@@ -146,10 +178,16 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .await?;
     println!("   {}", answer.message.as_deref().unwrap_or("activated"));
 
-    step(8, "Upgrade it to the version with the fix, and run it again");
+    step(
+        8,
+        "Upgrade it to the version with the fix, and run it again",
+    );
     let version = std::env::var("ALLOY_UPGRADE_VERSION").unwrap_or_else(|_| "2.0.0".into());
     let answer = api
-        .upgrade_workflow(workflow_id, &UpgradeWorkflowRequest::new(&user_id).with_version(&version))
+        .upgrade_workflow(
+            workflow_id,
+            &UpgradeWorkflowRequest::new(&user_id).with_version(&version),
+        )
         .await?;
     println!("   {}", answer.message.as_deref().unwrap_or("upgraded"));
     api.trigger_event(&event).await?;
@@ -157,7 +195,11 @@ async fn run() -> Result<(), Box<dyn Error>> {
 
     purge(api, &user_id, 9).await?;
     if target.workflow_id.is_some() {
-        let left = api.list_workflow_logs(workflow_id, &user_id).await?.logs.len();
+        let left = api
+            .list_workflow_logs(workflow_id, &user_id)
+            .await?
+            .logs
+            .len();
         println!("   logs left for {workflow_id}: {left}");
         if left != 0 {
             return Err(format!("{left} log entries survived the purge").into());
@@ -180,9 +222,16 @@ async fn print_logs(api: &Client, workflow_id: &str, user_id: &str) -> Result<()
         println!("   no executions yet");
     }
     for log in &logs.logs {
-        let status = log.status.as_ref().map_or("unknown", WorkflowLogStatus::as_str);
+        let status = log
+            .status
+            .as_ref()
+            .map_or("unknown", WorkflowLogStatus::as_str);
         let at = log.executed_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-        println!("   {} {status:<8} {at} {} ms", log.log_id, log.duration.unwrap_or(0));
+        println!(
+            "   {} {status:<8} {at} {} ms",
+            log.log_id,
+            log.duration.unwrap_or(0)
+        );
     }
     Ok(())
 }

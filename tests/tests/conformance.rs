@@ -159,7 +159,10 @@ fn check(exchanges: &[Exchange]) -> Vec<String> {
             .get(e.template)
             .and_then(|item| item.get(e.method.to_ascii_lowercase()))
         else {
-            problems.push(format!("{} {} is not in the contract", e.method, e.template));
+            problems.push(format!(
+                "{} {} is not in the contract",
+                e.method, e.template
+            ));
             continue;
         };
         let id = operation["operationId"].as_str().unwrap();
@@ -170,7 +173,9 @@ fn check(exchanges: &[Exchange]) -> Vec<String> {
                 &serde_json::json!({ "$ref": "#/components/schemas/ErrorResponse" })
             }
             None => {
-                problems.push(format!("{id} answered {status}, which the contract does not list"));
+                problems.push(format!(
+                    "{id} answered {status}, which the contract does not list"
+                ));
                 continue;
             }
         };
@@ -236,11 +241,17 @@ async fn every_operation_answers_as_the_contract_says() {
     api.delete_user_logs(uid).await.unwrap();
 
     // Error paths that the contract lists.
-    let _ = api.create_user(&CreateUserRequest::new("")).await.unwrap_err();
+    let _ = api
+        .create_user(&CreateUserRequest::new(""))
+        .await
+        .unwrap_err();
     let _ = api.generate_user_token("usr_missing").await.unwrap_err();
     let _ = api.delete_user_logs("usr_missing").await.unwrap_err();
     let _ = api.list_workflow_logs("wf_missing", uid).await.unwrap_err();
-    let _ = api.list_workflow_errors("wf_missing", uid).await.unwrap_err();
+    let _ = api
+        .list_workflow_errors("wf_missing", uid)
+        .await
+        .unwrap_err();
     let _ = api
         .trigger_event(&TriggerEventRequest::new(uid, "x").with_data(serde_json::json!([1])))
         .await
@@ -270,7 +281,10 @@ async fn every_operation_answers_as_the_contract_says() {
         "upgradeWorkflow 200",
         "upgradeWorkflow 400",
     ] {
-        assert!(checked.iter().any(|c| c == expected), "{expected} not exercised: {checked:?}");
+        assert!(
+            checked.iter().any(|c| c == expected),
+            "{expected} not exercised: {checked:?}"
+        );
     }
 }
 
@@ -280,16 +294,22 @@ async fn every_operation_answers_401_with_the_contract_body() {
     let api = recording(&sandbox, "sk_wrong_key");
     let action = WorkflowActionRequest::new("wf_1", "usr_1");
     let results = [
-        api.create_user(&CreateUserRequest::new("x")).await.map(drop),
+        api.create_user(&CreateUserRequest::new("x"))
+            .await
+            .map(drop),
         api.generate_user_token("usr_1").await.map(drop),
         api.delete_user_logs("usr_1").await.map(drop),
         api.list_integrations("usr_1").await.map(drop),
-        api.trigger_event(&TriggerEventRequest::new("usr_1", "e")).await.map(drop),
+        api.trigger_event(&TriggerEventRequest::new("usr_1", "e"))
+            .await
+            .map(drop),
         api.list_workflow_errors("wf_1", "usr_1").await.map(drop),
         api.list_workflow_logs("wf_1", "usr_1").await.map(drop),
         api.deactivate_workflow(&action).await.map(drop),
         api.activate_workflow(&action).await.map(drop),
-        api.upgrade_workflow("wf_1", &UpgradeWorkflowRequest::new("usr_1")).await.map(drop),
+        api.upgrade_workflow("wf_1", &UpgradeWorkflowRequest::new("usr_1"))
+            .await
+            .map(drop),
     ];
     for result in results {
         assert!(result.unwrap_err().is_unauthorized());
@@ -319,6 +339,11 @@ fn the_check_itself_rejects_what_the_contract_forbids() {
 
     let action = serde_json::json!({ "$ref": "#/components/schemas/WorkflowActionRequest" });
     let mut problems = Vec::new();
-    validate(&action, &serde_json::json!({ "userId": "u" }), "action", &mut problems);
+    validate(
+        &action,
+        &serde_json::json!({ "userId": "u" }),
+        "action",
+        &mut problems,
+    );
     assert_eq!(problems, ["action: missing required field \"workflowId\""]);
 }

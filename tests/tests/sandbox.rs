@@ -72,44 +72,98 @@ async fn the_whole_story_runs_against_the_sandbox() {
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].status, Some(WorkflowLogStatus::Success));
     assert_eq!(logs[0].workflow_id.as_deref(), Some(ORDER_SYNC));
-    assert!(api.list_workflow_errors(ORDER_SYNC, uid).await.unwrap().errors.is_empty());
+    assert!(
+        api.list_workflow_errors(ORDER_SYNC, uid)
+            .await
+            .unwrap()
+            .errors
+            .is_empty()
+    );
 
     // A paused workflow does not run; a resumed one does again.
     let action = WorkflowActionRequest::new(ORDER_SYNC, uid);
     api.deactivate_workflow(&action).await.unwrap();
     api.trigger_event(&order_created(uid)).await.unwrap();
-    assert_eq!(api.list_workflow_logs(ORDER_SYNC, uid).await.unwrap().logs.len(), 1);
+    assert_eq!(
+        api.list_workflow_logs(ORDER_SYNC, uid)
+            .await
+            .unwrap()
+            .logs
+            .len(),
+        1
+    );
     api.activate_workflow(&action).await.unwrap();
     api.trigger_event(&order_created(uid)).await.unwrap();
-    assert_eq!(api.list_workflow_logs(ORDER_SYNC, uid).await.unwrap().logs.len(), 2);
+    assert_eq!(
+        api.list_workflow_logs(ORDER_SYNC, uid)
+            .await
+            .unwrap()
+            .logs
+            .len(),
+        2
+    );
 
     // A failing version records a failure log with a matching error; the upgrade fixes it.
     let invoice = TriggerEventRequest::new(uid, "invoice.created");
     api.trigger_event(&invoice).await.unwrap();
-    let logs = api.list_workflow_logs(INVOICE_EXPORT, uid).await.unwrap().logs;
-    let errors = api.list_workflow_errors(INVOICE_EXPORT, uid).await.unwrap().errors;
+    let logs = api
+        .list_workflow_logs(INVOICE_EXPORT, uid)
+        .await
+        .unwrap()
+        .logs;
+    let errors = api
+        .list_workflow_errors(INVOICE_EXPORT, uid)
+        .await
+        .unwrap()
+        .errors;
     assert_eq!(logs[0].status, Some(WorkflowLogStatus::Failure));
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].workflow_id.as_deref(), Some(INVOICE_EXPORT));
     let upgraded = api
-        .upgrade_workflow(INVOICE_EXPORT, &UpgradeWorkflowRequest::new(uid).with_version("1.1.0"))
+        .upgrade_workflow(
+            INVOICE_EXPORT,
+            &UpgradeWorkflowRequest::new(uid).with_version("1.1.0"),
+        )
         .await
         .unwrap();
     assert!(upgraded.message.unwrap().contains("1.1.0"));
     api.trigger_event(&invoice).await.unwrap();
-    let logs = api.list_workflow_logs(INVOICE_EXPORT, uid).await.unwrap().logs;
+    let logs = api
+        .list_workflow_logs(INVOICE_EXPORT, uid)
+        .await
+        .unwrap()
+        .logs;
     assert_eq!(logs.len(), 2);
-    assert!(logs.iter().any(|l| l.status == Some(WorkflowLogStatus::Success)));
+    assert!(
+        logs.iter()
+            .any(|l| l.status == Some(WorkflowLogStatus::Success))
+    );
     assert_eq!(
-        api.list_workflow_errors(INVOICE_EXPORT, uid).await.unwrap().errors.len(),
+        api.list_workflow_errors(INVOICE_EXPORT, uid)
+            .await
+            .unwrap()
+            .errors
+            .len(),
         1
     );
 
     // Purging removes this user's logs and errors.
     let purged = api.delete_user_logs(uid).await.unwrap();
     assert_eq!(purged.success, Some(true));
-    assert!(api.list_workflow_logs(ORDER_SYNC, uid).await.unwrap().logs.is_empty());
-    assert!(api.list_workflow_errors(INVOICE_EXPORT, uid).await.unwrap().errors.is_empty());
+    assert!(
+        api.list_workflow_logs(ORDER_SYNC, uid)
+            .await
+            .unwrap()
+            .logs
+            .is_empty()
+    );
+    assert!(
+        api.list_workflow_errors(INVOICE_EXPORT, uid)
+            .await
+            .unwrap()
+            .errors
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -120,8 +174,21 @@ async fn purging_one_user_leaves_the_others_alone() {
     api.trigger_event(&order_created(&a)).await.unwrap();
     api.trigger_event(&order_created(&b)).await.unwrap();
     api.delete_user_logs(&a).await.unwrap();
-    assert!(api.list_workflow_logs(ORDER_SYNC, &a).await.unwrap().logs.is_empty());
-    assert_eq!(api.list_workflow_logs(ORDER_SYNC, &b).await.unwrap().logs.len(), 1);
+    assert!(
+        api.list_workflow_logs(ORDER_SYNC, &a)
+            .await
+            .unwrap()
+            .logs
+            .is_empty()
+    );
+    assert_eq!(
+        api.list_workflow_logs(ORDER_SYNC, &b)
+            .await
+            .unwrap()
+            .logs
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -141,12 +208,18 @@ async fn errors_come_back_typed() {
         .await
         .unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 400);
-    api.upgrade_workflow(ORDER_SYNC, &UpgradeWorkflowRequest::new(&uid).with_version("2.0.0"))
-        .await
-        .unwrap();
+    api.upgrade_workflow(
+        ORDER_SYNC,
+        &UpgradeWorkflowRequest::new(&uid).with_version("2.0.0"),
+    )
+    .await
+    .unwrap();
     for version in ["1.1.0", "2.0.0", "9.9.9"] {
         let err = api
-            .upgrade_workflow(ORDER_SYNC, &UpgradeWorkflowRequest::new(&uid).with_version(version))
+            .upgrade_workflow(
+                ORDER_SYNC,
+                &UpgradeWorkflowRequest::new(&uid).with_version(version),
+            )
             .await
             .unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), 400, "{version}: {err}");
@@ -154,9 +227,24 @@ async fn errors_come_back_typed() {
     }
 
     // 404: unknown users and workflows, and another user's workflow.
-    assert!(api.generate_user_token("usr_nobody").await.unwrap_err().is_not_found());
-    assert!(api.delete_user_logs("usr_nobody").await.unwrap_err().is_not_found());
-    assert!(api.list_workflow_logs("wf_nothing", &uid).await.unwrap_err().is_not_found());
+    assert!(
+        api.generate_user_token("usr_nobody")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        api.delete_user_logs("usr_nobody")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        api.list_workflow_logs("wf_nothing", &uid)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     assert!(
         api.deactivate_workflow(&WorkflowActionRequest::new("wf_nothing", &uid))
             .await
@@ -164,7 +252,12 @@ async fn errors_come_back_typed() {
             .is_not_found()
     );
     // Slack's workflow exists in the catalog but is not installed for this user.
-    assert!(api.list_workflow_errors(SLACK_ALERT, &uid).await.unwrap_err().is_not_found());
+    assert!(
+        api.list_workflow_errors(SLACK_ALERT, &uid)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 
     // 401: a wrong key.
     let stranger = Client::builder()
@@ -191,7 +284,11 @@ async fn injected_faults_are_retried_where_safe() {
     let state = sandbox.state();
 
     // A GET survives two 503s.
-    sandbox.inject_fault(Fault::status(503).times(2).only(Operation::ListIntegrations));
+    sandbox.inject_fault(
+        Fault::status(503)
+            .times(2)
+            .only(Operation::ListIntegrations),
+    );
     state.reset_request_counts();
     api.list_integrations(&uid).await.unwrap();
     assert_eq!(state.request_count(Operation::ListIntegrations), 3);
@@ -210,7 +307,14 @@ async fn injected_faults_are_retried_where_safe() {
     );
     api.trigger_event(&order_created(&uid)).await.unwrap();
     assert_eq!(state.request_count(Operation::TriggerEvent), 3);
-    assert_eq!(api.list_workflow_logs(ORDER_SYNC, &uid).await.unwrap().logs.len(), 1);
+    assert_eq!(
+        api.list_workflow_logs(ORDER_SYNC, &uid)
+            .await
+            .unwrap()
+            .logs
+            .len(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -103,7 +103,9 @@ impl Capture {
 /// scoped subscriber can be missed by that subscriber.
 fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output) {
     static TURN: Mutex<()> = Mutex::new(());
-    let _turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _turn = TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let capture = Capture::default();
     let text = Arc::new(Mutex::new(Vec::<u8>::new()));
     let writer_text = text.clone();
