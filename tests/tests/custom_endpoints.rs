@@ -224,6 +224,9 @@ async fn a_header_parameter_replaces_the_client_default_of_that_name() {
         })
         .await;
     let client = client(&server);
-    client.export("text/csv", Some("reporting/2.1")).await.unwrap();
+    client
+        .export("text/csv", Some("reporting/2.1"))
+        .await
+        .unwrap();
     mock.assert_async().await;
 }
