@@ -62,11 +62,12 @@ pub fn unit(_: RawResponse) -> Result<(), Error> {
 
 /// Keeps status and headers beside the body decoded by `decode`.
 pub fn with_meta<T>(
-    response: RawResponse,
+    mut response: RawResponse,
     decode: fn(RawResponse) -> Result<T, Error>,
 ) -> Result<Response<T>, Error> {
     let status = response.status;
-    let headers = response.headers.clone();
+    // Decoders read only the status and the body: the headers move out, uncopied.
+    let headers = std::mem::take(&mut response.headers);
     Ok(Response {
         status,
         headers,
