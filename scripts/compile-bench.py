@@ -1,0 +1,462 @@
+#!/usr/bin/env python3
+"""Compile cost of `#[api_endpoint]` against the same endpoints written by hand with reqwest.
+
+Generates a throwaway Cargo workspace (under target/compile-bench/, never committed) with, for
+each N, two library crates depending on alloy-api by path:
+
+  gen_N   N endpoints, each one annotated trait method (the ten shapes of the Alloy API,
+          cycled, each with its own path), implemented for every Transport;
+  hand_N  the same N endpoints written by hand over reqwest: `format!` path, `.query(&[..])`,
+          `.json(&body)`, one shared `call` helper that sends, reads the body, maps the status
+          and decodes, i.e. what `benches/common/hand.rs` does for the real ten.
+
+Both crates instantiate every endpoint on their client type (a non-generic function boxing
+the call's future), as an application calling them does, so that `cargo build` generates the
+code of every endpoint; otherwise the generic trait methods would cost nothing to build.
+
+Measured, dependencies prebuilt, with CARGO_INCREMENTAL=0 so every rebuild compiles the crate
+in full: `cargo check` and `cargo build` of the crate alone after touching it, median of
+--reps runs, gen and hand interleaved; the size of the macro-expanded source
+(`-Zunpretty=expanded`, through RUSTC_BOOTSTRAP=1), of the LLVM IR and the number of functions
+in it, and of the rlib. Per-endpoint costs are slopes between the smallest and largest N,
+which cancel cargo's fixed overhead.
+
+Usage: python3 scripts/compile-bench.py [--sizes 10,100,500] [--reps 3] [--dir DIR]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The ten shapes of the Alloy API: (method, path after the /eN prefix, params, return type).
+# params: list of (name, rust type, role) with role in {"path", "query", "body"}.
+SHAPES = [
+    ("POST", "/users", [("request", "CreateUserRequest", "body")], "User"),
+    ("GET", "/users/<userId>/token", [("user_id", "str", "path")], "TokenResponse"),
+    ("DELETE", "/users/<userId>/logs", [("user_id", "str", "path")], "SuccessResponse"),
+    ("GET", "/integrations", [("user_id", "str", "query")], "IntegrationList"),
+    ("POST", "/run/event", [("request", "TriggerEventRequest", "body")], "SuccessResponse"),
+    (
+        "GET",
+        "/workflows/<workflowId>/errors",
+        [("workflow_id", "str", "path"), ("user_id", "str", "query")],
+        "WorkflowErrorList",
+    ),
+    (
+        "GET",
+        "/workflows/<workflowId>/logs",
+        [("workflow_id", "str", "path"), ("user_id", "str", "query")],
+        "WorkflowLogList",
+    ),
+    ("PUT", "/workflows/deactivate", [("request", "WorkflowActionRequest", "body")], "SuccessResponse"),
+    ("PUT", "/workflows/activate", [("request", "WorkflowActionRequest", "body")], "SuccessResponse"),
+    (
+        "PUT",
+        "/workflows/<workflowId>/upgrade",
+        [("workflow_id", "str", "path"), ("request", "UpgradeWorkflowRequest", "body")],
+        "SuccessResponse",
+    ),
+]
+
+MODELS = (
+    "CreateUserRequest, IntegrationList, SuccessResponse, TokenResponse, TriggerEventRequest, "
+    "UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowErrorList, WorkflowLogList"
+)
+
+DEPENDENCIES = """\
+[dependencies]
+alloy-api = {{ path = "{alloy_api}" }}
+reqwest = {{ version = "0.13", default-features = false, features = ["rustls-no-provider", "http2", "json", "query"] }}
+rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }}
+serde = "1"
+serde_json = "1"
+url = "2"
+percent-encoding = "2"
+bytes = "1"
+http = "1"
+"""
+
+
+def signature_params(params):
+    return "".join(f", {name}: &{ty}" for name, ty, _ in params)
+
+
+def arg_names(params):
+    return ", ".join(name for name, _, _ in params)
+
+
+def gen_crate(n):
+    out = [
+        f"//! {n} endpoints, each one `#[api_endpoint]` trait method.",
+        "#![allow(missing_docs)]",
+        "use std::future::Future;",
+        "use std::pin::Pin;",
+        "",
+        f"use alloy_api::models::{{{MODELS}}};",
+        "use alloy_api::{Client, Result, Transport, api_endpoint};",
+        "",
+        "pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;",
+        "",
+        "pub trait Api: Transport {",
+    ]
+    for i in range(n):
+        method, path, params, ret = SHAPES[i % len(SHAPES)]
+        out.append(f'    #[api_endpoint(method = "{method}", path = "/e{i}{path}")]')
+        sig = []
+        for name, ty, role in params:
+            attr = {"path": "", "query": "#[query] ", "body": "#[body] "}[role]
+            sig.append(f"{attr}{name}: &{ty}")
+        out.append(f"    async fn op_{i}(&self, {', '.join(sig)}) -> Result<{ret}>;")
+        out.append("")
+    out.append("}")
+    out.append("")
+    out.append("impl<T: Transport + ?Sized> Api for T {}")
+    out.append("")
+    out.append("// Every endpoint instantiated for `Client`, as an application calling it does.")
+    for i in range(n):
+        _, _, params, ret = SHAPES[i % len(SHAPES)]
+        out.append(
+            f"pub fn call_{i}<'a>(c: &'a Client{signature_params(params).replace(': &', ': &' + chr(39) + 'a ')})"
+            f" -> Call<'a, {ret}> {{ Box::pin(Api::op_{i}(c, {arg_names(params)})) }}"
+        )
+    return "\n".join(out) + "\n"
+
+
+HAND_PRELUDE = """\
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use alloy_api::models::{{{MODELS}, ErrorResponse}};
+use bytes::Bytes;
+use http::StatusCode;
+use http::header::{{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT}};
+use percent_encoding::{{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode}};
+use reqwest::{{Method, RequestBuilder}};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+fn seg(value: &str) -> PercentEncode<'_> {{
+    utf8_percent_encode(value, SEGMENT)
+}}
+
+#[derive(Debug)]
+pub enum HandError {{
+    Api {{ status: StatusCode, error: Option<String>, message: Option<String>, retry_after: Option<Duration>, body: Bytes }},
+    Decode {{ status: StatusCode, source: serde_json::Error, body: Bytes }},
+    Timeout,
+    Transport(reqwest::Error),
+}}
+
+impl From<reqwest::Error> for HandError {{
+    fn from(error: reqwest::Error) -> Self {{
+        if error.is_timeout() {{ Self::Timeout }} else {{ Self::Transport(error.without_url()) }}
+    }}
+}}
+
+impl fmt::Display for HandError {{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{
+        match self {{
+            Self::Api {{ status, .. }} => write!(f, "the API answered {{status}}"),
+            Self::Decode {{ status, source, .. }} => write!(f, "could not decode the {{status}} response: {{source}}"),
+            Self::Timeout => f.write_str("timed out"),
+            Self::Transport(e) => write!(f, "the request failed: {{e}}"),
+        }}
+    }}
+}}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {{
+    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse().ok()).map(Duration::from_secs)
+}}
+
+pub fn decode<T: DeserializeOwned>(status: StatusCode, body: Bytes, retry_after: Option<Duration>) -> Result<T, HandError> {{
+    if status.is_success() {{
+        return serde_json::from_slice(&body).map_err(|source| HandError::Decode {{ status, source, body }});
+    }}
+    let parsed = serde_json::from_slice::<ErrorResponse>(&body).unwrap_or_default();
+    Err(HandError::Api {{ status, error: parsed.error, message: parsed.message, retry_after, body }})
+}}
+
+pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, HandError>> + Send + 'a>>;
+
+pub struct Hand {{
+    http: reqwest::Client,
+    base: Url,
+    base_path: String,
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+    timeout: Duration,
+}}
+
+impl Hand {{
+    pub fn new(base_url: &str, api_key: &str) -> Self {{
+        let base = Url::parse(base_url).expect("valid base URL");
+        let base_path = base.path().trim_end_matches('/').to_owned();
+        let mut authorization = HeaderValue::try_from(format!("Bearer {{api_key}}")).expect("valid API key");
+        authorization.set_sensitive(true);
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.scheme() == "https")
+            .build()
+            .expect("reqwest client");
+        Self {{ http, base, base_path, authorization, user_agent: HeaderValue::from_static("alloy-rs/0.1.0"), timeout: Duration::from_secs(30) }}
+    }}
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {{
+        let mut url = self.base.clone();
+        url.set_path(path);
+        self.http
+            .request(method, url)
+            .header(AUTHORIZATION, self.authorization.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, self.user_agent.clone())
+            .timeout(self.timeout)
+    }}
+
+    async fn call<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, HandError> {{
+        let response = request.send().await?;
+        let status = response.status();
+        let wait = if status.is_success() {{ None }} else {{ retry_after(response.headers()) }};
+        let body = response.bytes().await?;
+        decode(status, body, wait)
+    }}
+}}
+"""
+
+
+def hand_path_expr(i, path, params):
+    """The `format!` of the path: placeholders become percent-encoded arguments."""
+    fmt = f"{{}}/e{i}" + re.sub(r"<[^>]+>", "{}", path)
+    path_args = [name for name, _, role in params if role == "path"]
+    args = ", ".join(["self.base_path"] + [f"seg({a})" for a in path_args])
+    return f'format!("{fmt}", {args})'
+
+
+def hand_crate(n):
+    out = [f"//! The same {n} endpoints written by hand over reqwest.", "#![allow(missing_docs)]"]
+    out.append(HAND_PRELUDE.format(MODELS=MODELS))
+    out.append("impl Hand {")
+    for i in range(n):
+        method, path, params, ret = SHAPES[i % len(SHAPES)]
+        out.append(f"    pub async fn op_{i}(&self{signature_params(params)}) -> Result<{ret}, HandError> {{")
+        out.append(f"        let path = {hand_path_expr(i, path, params)};")
+        chain = f"self.request(Method::{method}, &path)"
+        for name, _, role in params:
+            if role == "query":
+                chain += f'\n            .query(&[("userId", {name})])'
+            elif role == "body":
+                chain += f"\n            .json({name})"
+        out.append(f"        let request = {chain};")
+        out.append("        self.call(request).await")
+        out.append("    }")
+        out.append("")
+    out.append("}")
+    out.append("")
+    out.append("// Every endpoint instantiated, as an application calling it does.")
+    for i in range(n):
+        _, _, params, ret = SHAPES[i % len(SHAPES)]
+        out.append(
+            f"pub fn call_{i}<'a>(c: &'a Hand{signature_params(params).replace(': &', ': &' + chr(39) + 'a ')})"
+            f" -> Call<'a, {ret}> {{ Box::pin(c.op_{i}({arg_names(params)})) }}"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write_workspace(workdir, sizes):
+    members = [f"{kind}_{n}" for n in sizes for kind in ("gen", "hand")]
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "Cargo.toml").write_text(
+        "# Generated by scripts/compile-bench.py; throwaway.\n"
+        "[workspace]\nresolver = \"3\"\n"
+        f"members = [{', '.join(json.dumps(m) for m in members)}]\n\n"
+        "# As in the repository's workspace.\n"
+        "[profile.dev]\ndebug = \"line-tables-only\"\n\n"
+        "[profile.dev.package.\"*\"]\ndebug = false\n"
+    )
+    lock = ROOT / "Cargo.lock"
+    if lock.exists() and not (workdir / "Cargo.lock").exists():
+        shutil.copy(lock, workdir / "Cargo.lock")
+    for n in sizes:
+        for kind, source in (("gen", gen_crate(n)), ("hand", hand_crate(n))):
+            crate = workdir / f"{kind}_{n}"
+            (crate / "src").mkdir(parents=True, exist_ok=True)
+            (crate / "Cargo.toml").write_text(
+                f'[package]\nname = "{kind}_{n}"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n'
+                + DEPENDENCIES.format(alloy_api=ROOT / "alloy-api")
+            )
+            lib = crate / "src" / "lib.rs"
+            if not lib.exists() or lib.read_text() != source:
+                lib.write_text(source)
+
+
+def cargo(workdir, args, env_extra=None, capture=False):
+    env = dict(os.environ)
+    env["CARGO_TARGET_DIR"] = str(workdir / "target")
+    env["CARGO_INCREMENTAL"] = "0"
+    env.pop("RUSTFLAGS", None)
+    if env_extra:
+        env.update(env_extra)
+    result = subprocess.run(
+        ["cargo", *args],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"cargo {' '.join(args)} failed")
+    return result.stdout
+
+
+def timed(workdir, crate, command):
+    """Touches the crate and times `cargo <command>` of it alone."""
+    lib = workdir / crate / "src" / "lib.rs"
+    os.utime(lib)
+    start = time.perf_counter()
+    cargo(workdir, [command, "-q", "-p", crate])
+    return time.perf_counter() - start
+
+
+def expanded_size(workdir, crate):
+    """Lines and bytes of the macro-expanded crate, formatted by rustc."""
+    text = cargo(
+        workdir,
+        ["rustc", "-q", "-p", crate, "--profile=check", "--", "-Zunpretty=expanded"],
+        env_extra={"RUSTC_BOOTSTRAP": "1"},
+        capture=True,
+    )
+    lines = [l for l in text.splitlines() if l.strip()]
+    return len(lines), len(text.encode())
+
+
+def llvm_ir_size(workdir, crate):
+    """Bytes of LLVM IR of the crate (debug profile) and the functions defined in it."""
+    deps = workdir / "target" / "debug" / "deps"
+    for old in deps.glob(f"{crate}-*.ll"):
+        old.unlink()
+    cargo(workdir, ["rustc", "-q", "-p", crate, "--", "--emit=llvm-ir"])
+    (ll,) = deps.glob(f"{crate}-*.ll")
+    text = ll.read_text()
+    functions = sum(1 for l in text.splitlines() if l.startswith("define "))
+    return len(text.encode()), functions
+
+
+def rlib_size(workdir, crate):
+    rlibs = sorted((workdir / "target" / "debug").glob(f"lib{crate}.rlib"))
+    return rlibs[0].stat().st_size if rlibs else None
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "cpu": model, "rustc": rustc, "os": platform.platform()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,500")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--dir", default=str(ROOT / "target" / "compile-bench"))
+    opts = parser.parse_args()
+    sizes = [int(s) for s in opts.sizes.split(",")]
+    workdir = Path(opts.dir)
+    write_workspace(workdir, sizes)
+
+    print(f"machine: {machine()}", file=sys.stderr)
+    print("prebuilding dependencies (check and build)...", file=sys.stderr)
+    first = [f"gen_{sizes[0]}", f"hand_{sizes[0]}"]
+    for crate in first:
+        cargo(workdir, ["check", "-q", "-p", crate])
+        cargo(workdir, ["build", "-q", "-p", crate])
+
+    results = {}
+    for n in sizes:
+        row = {}
+        crates = {"gen": f"gen_{n}", "hand": f"hand_{n}"}
+        for crate in crates.values():  # compile once so only the crate is left to do
+            cargo(workdir, ["check", "-q", "-p", crate])
+            cargo(workdir, ["build", "-q", "-p", crate])
+        for command in ("check", "build"):
+            times = {"gen": [], "hand": []}
+            for rep in range(opts.reps):
+                order = ("gen", "hand") if rep % 2 == 0 else ("hand", "gen")
+                for kind in order:
+                    times[kind].append(timed(workdir, crates[kind], command))
+            for kind in crates:
+                row[f"{command}_{kind}"] = statistics.median(times[kind])
+                row[f"{command}_{kind}_all"] = times[kind]
+            print(f"N={n} {command}: gen {times['gen']} hand {times['hand']}", file=sys.stderr)
+        for kind, crate in crates.items():
+            row[f"rlib_{kind}"] = rlib_size(workdir, crate)
+            row[f"expanded_lines_{kind}"], row[f"expanded_bytes_{kind}"] = expanded_size(workdir, crate)
+            row[f"source_lines_{kind}"] = sum(
+                1 for l in (workdir / crate / "src" / "lib.rs").read_text().splitlines() if l.strip()
+            )
+            row[f"ir_bytes_{kind}"], row[f"ir_functions_{kind}"] = llvm_ir_size(workdir, crate)
+        results[n] = row
+
+    (workdir / "results.json").write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+    report(sizes, results)
+
+
+def report(sizes, results):
+    print(f"### Compile time of the crate alone (median of the runs, seconds)\n")
+    print("| N | check gen | check hand | ratio | build gen | build hand | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        r = results[n]
+        print(
+            f"| {n} | {r['check_gen']:.2f} | {r['check_hand']:.2f} | {r['check_gen'] / r['check_hand']:.2f} "
+            f"| {r['build_gen']:.2f} | {r['build_hand']:.2f} | {r['build_gen'] / r['build_hand']:.2f} |"
+        )
+    lo, hi = sizes[0], sizes[-1]
+    span = hi - lo
+    print(f"\n### Per endpoint (slope between N={lo} and N={hi})\n")
+    print("| metric | generated | hand-written | ratio |")
+    print("|---|---:|---:|---:|")
+
+    def slope(key, kind):
+        return (results[hi][f"{key}_{kind}"] - results[lo][f"{key}_{kind}"]) / span
+
+    rows = [
+        ("`cargo check` ms/endpoint", "check", 1000, "{:.2f}"),
+        ("`cargo build` ms/endpoint", "build", 1000, "{:.2f}"),
+        ("source lines/endpoint", "source_lines", 1, "{:.1f}"),
+        ("expanded lines/endpoint", "expanded_lines", 1, "{:.1f}"),
+        ("expanded bytes/endpoint", "expanded_bytes", 1, "{:.0f}"),
+        ("LLVM IR bytes/endpoint (debug)", "ir_bytes", 1, "{:.0f}"),
+        ("LLVM IR functions/endpoint (debug)", "ir_functions", 1, "{:.1f}"),
+        ("rlib bytes/endpoint (debug)", "rlib", 1, "{:.0f}"),
+    ]
+    for label, key, scale, fmt in rows:
+        g, h = slope(key, "gen") * scale, slope(key, "hand") * scale
+        ratio = f"{g / h:.2f}" if h else "n/a"
+        print(f"| {label} | {fmt.format(g)} | {fmt.format(h)} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()
