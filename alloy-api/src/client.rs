@@ -318,18 +318,23 @@ impl Transport for Client {
             .unwrap_or_else(|| started + FAR_FUTURE);
         let mut retries = 0u32;
         let last = loop {
-            // The last possible attempt takes the URL instead of cloning it.
-            let this_url = if retries < policy.max_retries {
-                url.clone()
-            } else {
-                url.take()
-            };
-            let this_url = this_url.expect("the URL is taken only by the last attempt");
+            // The first attempt takes the URL; a retry, which is rare, builds it again.
+            let this_url = url.take().unwrap_or_else(|| self.url_for(&request));
             let attempt = self.attempt(self.http_request(&request, this_url));
-            let Ok(result) = tokio::time::timeout_at(deadline.into(), attempt).await else {
-                return Err(Error::Timeout {
-                    limit: policy.deadline,
-                });
+            // reqwest bounds an attempt by `inner.timeout` (connect, send, the whole body):
+            // when that ends before the call's deadline, as a first attempt's does with the
+            // defaults, the deadline needs no timer of its own.
+            let result = if retries == 0 && inner.timeout <= policy.deadline {
+                attempt.await
+            } else {
+                match tokio::time::timeout_at(deadline.into(), attempt).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        return Err(Error::Timeout {
+                            limit: policy.deadline,
+                        });
+                    }
+                }
             };
             // What to return if this attempt is the last one: a non-2xx response stays a
             // response, so the runtime maps every status to an error in one place.

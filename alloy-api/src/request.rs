@@ -111,7 +111,8 @@ pub struct Request {
     query: Option<String>,
     headers: HeaderMap,
     body: Option<Bytes>,
-    error: Option<Error>,
+    // Boxed: the error is rare, and a smaller `Request` is a smaller future for every call.
+    error: Option<Box<Error>>,
 }
 
 impl Request {
@@ -141,7 +142,7 @@ impl Request {
 
     fn fail(&mut self, error: Error) {
         if self.error.is_none() {
-            self.error = Some(error);
+            self.error = Some(Box::new(error));
         }
     }
 
@@ -219,7 +220,7 @@ impl Request {
 
     /// Returns the first argument error met while building, if any.
     pub(crate) fn take_error(&mut self) -> Option<Error> {
-        self.error.take()
+        self.error.take().map(|error| *error)
     }
 
     /// Returns the endpoint this request calls.

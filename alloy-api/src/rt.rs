@@ -101,15 +101,16 @@ where
         retries = 0u32,
         duration_ms = tracing::field::Empty,
     );
+    // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
+    let recorder = span.clone();
     let call = async move {
-        let started = Instant::now();
+        let started = (!recorder.is_disabled()).then(Instant::now);
         let result = match invalid {
             Some(error) => Err(error),
             None => transport.execute(request).await,
         };
         let result = result.and_then(|response| {
-            let span = tracing::Span::current();
-            span.record("http.response.status_code", response.status.as_u16());
+            recorder.record("http.response.status_code", response.status.as_u16());
             if response.status.is_success() {
                 decode(response)
             } else {
@@ -121,12 +122,13 @@ where
                 ))
             }
         });
-        let span = tracing::Span::current();
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Some(started) = started {
+            recorder.record("duration_ms", started.elapsed().as_millis() as u64);
+        }
         match &result {
             Ok(_) => tracing::debug!("call succeeded"),
             Err(error) => {
-                record_error_type(&span, error);
+                record_error_type(&recorder, error);
                 tracing::warn!(error = %error, "call failed");
             }
         }
