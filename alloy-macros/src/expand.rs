@@ -64,12 +64,6 @@ fn wrong_item(input: &TokenStream) -> syn::Error {
     }
 }
 
-/// A copy of the method, made by reparsing it: syn's `Clone` impls are an optional feature
-/// this crate does not ask for.
-fn copy(item: &TraitItemFn) -> TraitItemFn {
-    syn::parse2(item.to_token_stream()).expect("a parsed method parses again")
-}
-
 fn two(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
     quote!(#a #b)
 }
@@ -92,7 +86,7 @@ fn strip_param_attrs(item: &mut TraitItemFn) {
 /// errors. One mistake gives one error, not a cascade: a receiver that was refused becomes
 /// `&self`, so that a by-value `self` does not add "size cannot be known" errors.
 fn fallback(item: &TraitItemFn, errors: Vec<syn::Error>) -> TokenStream {
-    let mut item = copy(item);
+    let mut item = item.clone();
     strip_param_attrs(&mut item);
     if let Some(FnArg::Receiver(r)) = item.sig.inputs.first_mut()
         && !matches!(r.kind, ReceiverKind::Reference(_, _, None))
@@ -281,7 +275,7 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
         quote_spanned!(first=> #rt::#convert)
     };
 
-    let mut item = copy(item);
+    let mut item = item.clone();
     strip_param_attrs(&mut item);
     let output = endpoint.output;
     // The return type and the call to `send` are both at the method's name: without
