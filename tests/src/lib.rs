@@ -6,6 +6,7 @@
 //! request line, so tests can assert what reached the wire and how often.
 
 mod server;
+pub mod trace;
 
 pub use server::{FaultServer, Recorded, Reply, WAIT_LIMIT, percent_decode};
 

@@ -3,16 +3,13 @@
 //! Every test counts the requests the server read; none measures time. Backoffs are a few
 //! milliseconds (`tests::fast_retries`), so only `Retry-After` waits take real time.
 
-use std::io;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use alloy_api::models::{CreateUserRequest, TriggerEventRequest, WorkflowActionRequest};
 use alloy_api::{AlloyApi, Client, Error, RetryPolicy, Transport, api_endpoint};
 use serde_json::{Value, json};
+use tests::trace::{Capture, capture, case};
 use tests::{FaultServer, Reply, builder, client, fast_retries};
-use tracing::Instrument;
-use tracing_subscriber::fmt::MakeWriter;
 
 /// A user-defined API: the `idempotent` flag of `#[api_endpoint]` overrides the method's
 /// default both ways.
@@ -228,7 +225,7 @@ async fn retry_after_in_seconds_is_waited_for() {
         .unwrap();
     assert_eq!(server.request_count(), 3);
     // The client's own account of its waits: the server's, not its backoff.
-    assert_eq!(capture.waits("seconds"), [1000, 0]);
+    assert_eq!(waits(capture, "seconds"), [1000, 0]);
 }
 
 #[tokio::test]
@@ -241,7 +238,7 @@ async fn retry_after_as_an_http_date_is_waited_for() {
         .await
         .unwrap();
     assert_eq!(server.request_count(), 2);
-    let waits = capture.waits("date");
+    let waits = waits(capture, "date");
     assert_eq!(waits.len(), 1);
     // An HTTP date has whole seconds: the wait is what is left of this one.
     assert!(waits[0] <= 1000, "{waits:?}");
@@ -323,7 +320,7 @@ async fn a_malformed_retry_after_falls_back_to_the_backoff() {
         .unwrap();
     assert_eq!(server.request_count(), 3);
     // fast_retries: backoffs of at most 5 ms.
-    let waits = capture.waits("malformed");
+    let waits = waits(capture, "malformed");
     assert!(
         waits.len() == 2 && waits.iter().all(|&w| w <= 5),
         "{waits:?}"
@@ -350,7 +347,7 @@ async fn a_refused_connection_is_retried_even_for_a_post() {
         ),
         "{err:?}"
     );
-    assert_eq!(capture.waits("refused").len(), 3, "{}", capture.text());
+    assert_eq!(waits(capture, "refused").len(), 3, "{}", capture.text());
 }
 
 #[tokio::test]
@@ -429,75 +426,17 @@ fn httpdate_in(delay: Duration) -> String {
     when.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// Everything logged, at TRACE.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn lock(&self) -> MutexGuard<'_, Vec<u8>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.lock()).into_owned()
-    }
-
-    /// The `wait_ms` of every "retrying" event inside the span `case{id}`, in order.
-    fn waits(&self, id: &str) -> Vec<u64> {
-        let case = format!("case{{id=\"{id}\"}}");
-        self.text()
-            .lines()
-            .filter(|line| line.contains(&case) && line.contains("retrying"))
-            .filter_map(|line| {
-                let rest = &line[line.find("wait_ms=")? + "wait_ms=".len()..];
-                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-                digits.parse().ok()
-            })
-            .collect()
-    }
-}
-
-impl io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.lock().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-/// The capture every test of this file logs to, at TRACE.
-///
-/// Global, and installed by every test before it does anything else: tracing caches per
-/// call site whether anyone listens, and a subscriber set for one thread while other threads
-/// register the same call sites can miss their events. Lines of one test are told apart by
-/// the `case` span its calls run in.
-fn capture() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(capture.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-        capture
-    })
-}
-
-/// Runs `call` inside the span `case{id}`.
-async fn case<F: std::future::Future>(id: &str, call: F) -> F::Output {
-    call.instrument(tracing::info_span!("case", id)).await
+/// The `wait_ms` of every "retrying" event inside the span `case{id}`, in order.
+fn waits(capture: &Capture, id: &str) -> Vec<u64> {
+    let case = format!("case{{id=\"{id}\"}}");
+    capture
+        .text()
+        .lines()
+        .filter(|line| line.contains(&case) && line.contains("retrying"))
+        .filter_map(|line| {
+            let rest = &line[line.find("wait_ms=")? + "wait_ms=".len()..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
 }

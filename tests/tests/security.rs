@@ -2,8 +2,6 @@
 //! a query pair; the API key and user tokens stay out of `Debug`, `Display` and traces; the
 //! key only travels over https (or loopback) and never follows a redirect.
 
-use std::io;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use alloy_api::models::{UpgradeWorkflowRequest, WorkflowActionRequest};
@@ -12,9 +10,9 @@ use alloy_api::{AlloyApi, Client, DEFAULT_BASE_URL, Error, RetryPolicy, Transpor
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
+use tests::trace::capture;
 use tests::{FaultServer, Reply, TEST_KEY, builder, client, percent_decode};
 use tracing::Instrument;
-use tracing_subscriber::fmt::MakeWriter;
 
 /// A user-defined endpoint with every kind of parameter.
 trait Echo: Transport {
@@ -671,58 +669,4 @@ fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-/// Everything logged, at TRACE.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Capture {
-    fn lock(&self) -> MutexGuard<'_, Vec<u8>> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.lock()).into_owned()
-    }
-}
-
-impl io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.lock().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-/// The capture every test of this file logs to, at TRACE.
-///
-/// Global, and installed by every test before it does anything else: tracing caches per
-/// call site whether anyone listens, and a subscriber set for one thread while other threads
-/// register the same call sites can miss their events. So the secrets check covers what all
-/// the tests of this file logged, failing calls included.
-fn capture() -> &'static Capture {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(capture.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-        capture
-    })
 }

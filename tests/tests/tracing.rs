@@ -107,11 +107,10 @@ fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output)
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let capture = Capture::default();
-    let text = Arc::new(Mutex::new(Vec::<u8>::new()));
-    let writer_text = text.clone();
+    let text = tests::trace::Capture::default();
     let subscriber = tracing_subscriber::registry().with(capture.clone()).with(
         tracing_subscriber::fmt::layer()
-            .with_writer(move || SharedWriter(writer_text.clone()))
+            .with_writer(text.clone())
             .with_ansi(false),
     );
     let output = tracing::subscriber::with_default(subscriber, || {
@@ -121,22 +120,8 @@ fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output)
             .unwrap()
             .block_on(f())
     });
-    let formatted = String::from_utf8(text.lock().unwrap().clone()).unwrap();
-    capture.0.lock().unwrap().events.push(formatted);
+    capture.0.lock().unwrap().events.push(text.text());
     (capture, output)
-}
-
-struct SharedWriter(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for SharedWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn start_server() -> MockServer {
