@@ -4,9 +4,11 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
+use crate::RawResponse;
 use crate::models::ErrorResponse;
+use crate::redact::{RedactedJsonError, write_json_error};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -15,26 +17,21 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Response bodies are kept (see [`Error::body`]) but never printed by `Display` or `Debug`,
 /// because a body can carry a user token.
+///
+/// The enum and each of its variants are `#[non_exhaustive]`: a later version may add a
+/// variant or a field without breaking your code, so match with `..` and a wildcard arm, or
+/// use the accessors ([`status`](Error::status), [`headers`](Error::headers),
+/// [`is_retryable`](Error::is_retryable), ...).
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with a status outside 2xx.
-    Api {
-        /// The HTTP status.
-        status: StatusCode,
-        /// The `error` code of the server's `ErrorResponse`, when it sent one.
-        error: Option<String>,
-        /// The `message` of the server's `ErrorResponse`, when it sent one.
-        message: Option<String>,
-        /// How long the server asked us to wait (`Retry-After`), when it said so.
-        retry_after: Option<Duration>,
-        /// The raw response body, also when it was not an `ErrorResponse` (an HTML page from a
-        /// proxy, say).
-        body: Bytes,
-    },
+    /// The server answered with a status outside 2xx: its status, error body and headers
+    /// are in the [`ApiError`].
+    Api(ApiError),
     /// A success response whose body could not be decoded into the expected type.
     ///
     /// `Display` and `Debug` show what the decoder expected and where, but not the values it
     /// quotes from the body, which can be a token.
+    #[non_exhaustive]
     Decode {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -43,13 +40,17 @@ pub enum Error {
         /// The body that failed to decode.
         body: Bytes,
     },
-    /// The request, or the whole call with its retries, took longer than allowed.
+    /// Connecting, one attempt, or the whole call with its retries took longer than allowed.
+    #[non_exhaustive]
     Timeout {
+        /// Which limit fired.
+        kind: TimeoutKind,
         /// The limit that was reached.
         limit: Duration,
     },
     /// The request could not be sent or the response could not be read (connection refused,
     /// reset, TLS failure, truncated body).
+    #[non_exhaustive]
     Transport {
         /// Whether the request may have reached the server; `false` means it never left.
         maybe_sent: bool,
@@ -57,11 +58,13 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The response body was larger than the configured limit; it was not read further.
+    #[non_exhaustive]
     ResponseTooLarge {
         /// The configured limit in bytes.
         limit: usize,
     },
     /// An argument could not be sent safely; no request was made.
+    #[non_exhaustive]
     InvalidArgument {
         /// The name of the offending parameter.
         name: &'static str,
@@ -69,30 +72,182 @@ pub enum Error {
         reason: String,
     },
     /// The client was configured wrongly (a bad base URL, a missing API key).
-    Config(String),
+    #[non_exhaustive]
+    Config {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Which limit a [`Error::Timeout`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Connecting (TCP and TLS handshakes) took longer than the connect timeout
+    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)). The request
+    /// was never sent.
+    Connect,
+    /// One attempt (send, wait, read the whole body) took longer than the per-attempt timeout
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)). The request may have
+    /// reached the server.
+    Attempt,
+    /// The whole call, retries and waits included, passed the retry policy's deadline
+    /// ([`RetryPolicy::with_deadline`](crate::RetryPolicy::with_deadline)).
+    Call,
+}
+
+impl TimeoutKind {
+    /// Returns a short name of the limit: `connect`, `attempt` or `call`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Attempt => "attempt",
+            Self::Call => "call",
+        }
+    }
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect timeout",
+            Self::Attempt => "attempt timeout",
+            Self::Call => "call deadline",
+        })
+    }
+}
+
+/// A non-2xx answer of the server, with what a caller needs to act on it: the status, the
+/// server's `{error, message}` body (or the raw body when it is not that shape), how long it
+/// asked to wait, and the headers (a request id, say).
+///
+/// Kept behind one allocation, so that the [`Error`] every call returns stays small; read it
+/// through its accessors, which later versions can add to without a breaking change.
+#[derive(Clone)]
+pub struct ApiError(Box<ApiErrorInner>);
+
+#[derive(Clone)]
+struct ApiErrorInner {
+    status: StatusCode,
+    error: Option<String>,
+    message: Option<String>,
+    retry_after: Option<Duration>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl ApiError {
+    /// Returns the HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    /// Returns the `error` code of the server's `ErrorResponse`, when it sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.0.error.as_deref()
+    }
+
+    /// Returns the `message` of the server's `ErrorResponse`, when it sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// Returns how long the server asked us to wait (`Retry-After`), when it said so.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+
+    /// Returns the response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// Returns the request id the server gave the answer (its `x-request-id` header), the
+    /// first thing support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.headers.get("x-request-id")?.to_str().ok()
+    }
+
+    /// Returns the raw response body, also when it was not an `ErrorResponse` (an HTML page
+    /// from a proxy, say). Never printed by `Display` or `Debug`: it can carry a token.
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API answered {}", self.0.status)?;
+        match (&self.0.error, &self.0.message) {
+            (Some(e), Some(m)) => write!(f, ": {e}: {m}"),
+            (Some(s), None) | (None, Some(s)) => write!(f, ": {s}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.0;
+        f.debug_struct("ApiError")
+            .field("status", &inner.status)
+            .field("error", &inner.error)
+            .field("message", &inner.message)
+            .field("retry_after", &inner.retry_after)
+            .field("headers", &inner.headers)
+            .field("body", &format_args!("<{} bytes>", inner.body.len()))
+            .finish()
+    }
 }
 
 impl Error {
     /// Returns the HTTP status of an [`Error::Api`] or [`Error::Decode`] error.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Api(api) => Some(api.status()),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Returns the details of an [`Error::Api`] error.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
             _ => None,
         }
     }
 
     /// Returns the server's `message` for an [`Error::Api`] error, when it sent one.
     pub fn message(&self) -> Option<&str> {
-        match self {
-            Self::Api { message, .. } => message.as_deref(),
-            _ => None,
-        }
+        self.api()?.message()
     }
 
     /// Returns the server's `error` code for an [`Error::Api`] error, when it sent one.
     pub fn error_code(&self) -> Option<&str> {
+        self.api()?.error_code()
+    }
+
+    /// Returns the response headers of an [`Error::Api`] error.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.api().map(ApiError::headers)
+    }
+
+    /// Returns how long the server asked to wait (`Retry-After`) in an [`Error::Api`] error.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api()?.retry_after()
+    }
+
+    /// Returns the request id the server gave an [`Error::Api`] answer (its `x-request-id`
+    /// header), the first thing support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api()?.request_id()
+    }
+
+    /// Returns which limit a [`Error::Timeout`] hit.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
         match self {
-            Self::Api { error, .. } => error.as_deref(),
+            Self::Timeout { kind, .. } => Some(*kind),
             _ => None,
         }
     }
@@ -100,7 +255,8 @@ impl Error {
     /// Returns the raw response body of an [`Error::Api`] or [`Error::Decode`] error.
     pub fn body(&self) -> Option<&Bytes> {
         match self {
-            Self::Api { body, .. } | Self::Decode { body, .. } => Some(body),
+            Self::Api(api) => Some(api.body()),
+            Self::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -127,25 +283,39 @@ impl Error {
     /// [`RetryPolicy`](crate::RetryPolicy)).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api { status, .. } => is_retryable_status(*status),
+            Self::Api(api) => is_retryable_status(api.status()),
             Self::Timeout { .. } | Self::Transport { .. } => true,
             _ => false,
         }
     }
 
-    /// Builds an [`Error::Api`] from a non-2xx response, parsing its body leniently.
-    pub(crate) fn from_response(
-        status: StatusCode,
-        retry_after: Option<Duration>,
-        body: Bytes,
-    ) -> Self {
+    /// Builds an [`Error::Api`] from a non-2xx response, parsing its body leniently and
+    /// keeping its headers.
+    pub(crate) fn from_response(response: RawResponse) -> Self {
+        let RawResponse {
+            status,
+            headers,
+            body,
+            ..
+        } = response;
         let parsed = serde_json::from_slice::<ErrorResponse>(&body).unwrap_or_default();
-        Self::Api {
+        Self::Api(ApiError(Box::new(ApiErrorInner {
             status,
             error: parsed.error,
             message: parsed.message,
-            retry_after,
+            retry_after: crate::retry::retry_after(&headers),
+            headers,
             body,
+        })))
+    }
+
+    pub(crate) fn timeout(kind: TimeoutKind, limit: Duration) -> Self {
+        Self::Timeout { kind, limit }
+    }
+
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Self::Config {
+            reason: reason.into(),
         }
     }
 
@@ -165,19 +335,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api {
-                status,
-                error,
-                message,
-                ..
-            } => {
-                write!(f, "the API answered {status}")?;
-                match (error, message) {
-                    (Some(e), Some(m)) => write!(f, ": {e}: {m}"),
-                    (Some(s), None) | (None, Some(s)) => write!(f, ": {s}"),
-                    (None, None) => Ok(()),
-                }
-            }
+            Self::Api(api) => api.fmt(f),
             Self::Decode {
                 status,
                 source,
@@ -190,7 +348,7 @@ impl fmt::Display for Error {
                 )?;
                 write_json_error(f, source)
             }
-            Self::Timeout { limit } => write!(f, "the call timed out after {limit:?}"),
+            Self::Timeout { kind, limit } => write!(f, "timed out: {kind} of {limit:?} reached"),
             Self::Transport { source, .. } => {
                 write!(f, "the request failed: {source}")?;
                 let mut cause = source.source();
@@ -206,7 +364,7 @@ impl fmt::Display for Error {
             Self::InvalidArgument { name, reason } => {
                 write!(f, "invalid argument `{name}`: {reason}")
             }
-            Self::Config(reason) => write!(f, "invalid client configuration: {reason}"),
+            Self::Config { reason } => write!(f, "invalid client configuration: {reason}"),
         }
     }
 }
@@ -214,20 +372,7 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api {
-                status,
-                error,
-                message,
-                retry_after,
-                body,
-            } => f
-                .debug_struct("Api")
-                .field("status", status)
-                .field("error", error)
-                .field("message", message)
-                .field("retry_after", retry_after)
-                .field("body", &format_args!("<{} bytes>", body.len()))
-                .finish(),
+            Self::Api(api) => f.debug_tuple("Api").field(api).finish(),
             Self::Decode {
                 status,
                 source,
@@ -238,7 +383,11 @@ impl fmt::Debug for Error {
                 .field("source", &RedactedJsonError(source))
                 .field("body", &format_args!("<{} bytes>", body.len()))
                 .finish(),
-            Self::Timeout { limit } => f.debug_struct("Timeout").field("limit", limit).finish(),
+            Self::Timeout { kind, limit } => f
+                .debug_struct("Timeout")
+                .field("kind", kind)
+                .field("limit", limit)
+                .finish(),
             Self::Transport { maybe_sent, source } => f
                 .debug_struct("Transport")
                 .field("maybe_sent", maybe_sent)
@@ -253,52 +402,8 @@ impl fmt::Debug for Error {
                 .field("name", name)
                 .field("reason", reason)
                 .finish(),
-            Self::Config(reason) => f.debug_tuple("Config").field(reason).finish(),
+            Self::Config { reason } => f.debug_struct("Config").field("reason", reason).finish(),
         }
-    }
-}
-
-/// Writes what the JSON decoder said without the values it quotes from the body.
-///
-/// serde's messages quote the offending input (`invalid type: string "eyJhbGci...", expected
-/// u64`, `unknown variant `...``), and the input of a token response is a token. The kind of
-/// mistake, the expected type, field names and the position are kept; quoted input is not.
-fn write_json_error(f: &mut fmt::Formatter<'_>, error: &serde_json::Error) -> fmt::Result {
-    let full = error.to_string();
-    // serde_json appends ` at line L column C` when it knows the position.
-    let (message, position) = match full.rfind(" at line ") {
-        Some(at) if error.line() > 0 => full.split_at(at),
-        _ => (full.as_str(), ""),
-    };
-    // Field names come from the Rust type, not from the input.
-    let keep = message.starts_with("missing field ") || message.starts_with("duplicate field ");
-    match message.find(['"', '`']) {
-        Some(open) if !keep => {
-            // What follows the quoted input comes from the type: `, expected ...`.
-            let tail = [", expected ", ", there are no "]
-                .iter()
-                .filter_map(|p| message.rfind(p))
-                .filter(|&at| at > open)
-                .max()
-                .map_or("", |at| &message[at..]);
-            write!(
-                f,
-                "{} <redacted>{tail}{position}",
-                message[..open].trim_end()
-            )
-        }
-        _ => write!(f, "{message}{position}"),
-    }
-}
-
-/// A JSON error in `Debug` form, with its message redacted as by [`write_json_error`].
-struct RedactedJsonError<'a>(&'a serde_json::Error);
-
-impl fmt::Debug for RedactedJsonError<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Error(\"")?;
-        write_json_error(f, self.0)?;
-        f.write_str("\")")
     }
 }
 
@@ -320,11 +425,10 @@ mod tests {
 
     #[test]
     fn html_error_body_keeps_status_and_text() {
-        let e = Error::from_response(
+        let e = Error::from_response(RawResponse::new(
             StatusCode::BAD_GATEWAY,
-            None,
             Bytes::from_static(b"<html>bad gateway</html>"),
-        );
+        ));
         assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
         assert_eq!(e.message(), None);
         assert_eq!(&e.body().unwrap()[..], b"<html>bad gateway</html>");
@@ -402,13 +506,47 @@ mod tests {
 
     #[test]
     fn debug_does_not_print_bodies() {
-        let e = Error::from_response(
+        let e = Error::from_response(RawResponse::new(
             StatusCode::BAD_REQUEST,
-            None,
             Bytes::from_static(b"{\"message\":\"secret-token-xyz\"}"),
-        );
+        ));
         let debug = format!("{e:?}");
         assert!(!debug.contains("\"message\":\"secret"), "{debug}");
         assert!(debug.contains("bytes>"), "{debug}");
+    }
+
+    #[test]
+    fn api_errors_keep_headers_and_the_request_id() {
+        let mut response = RawResponse::new(StatusCode::SERVICE_UNAVAILABLE, "{}");
+        response
+            .headers
+            .insert("x-request-id", http::HeaderValue::from_static("req-42"));
+        response
+            .headers
+            .insert("retry-after", http::HeaderValue::from_static("3"));
+        let e = Error::from_response(response);
+        assert_eq!(e.request_id(), Some("req-42"));
+        assert_eq!(e.headers().map(HeaderMap::len), Some(2));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn the_error_every_call_returns_stays_small() {
+        // An `Error` is in every call's `Result`; the large API details live behind a box.
+        assert!(
+            std::mem::size_of::<Error>() <= 64,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn timeouts_say_which_limit_fired() {
+        let e = Error::timeout(TimeoutKind::Connect, Duration::from_secs(10));
+        assert_eq!(e.timeout_kind(), Some(TimeoutKind::Connect));
+        assert_eq!(e.to_string(), "timed out: connect timeout of 10s reached");
+        let e = Error::timeout(TimeoutKind::Call, Duration::from_secs(60));
+        assert_eq!(e.to_string(), "timed out: call deadline of 60s reached");
+        assert!(format!("{e:?}").contains("Call"));
     }
 }

@@ -38,8 +38,10 @@
 extern crate self as alloy_api;
 
 mod api;
+mod builder;
 mod client;
 mod error;
+mod redact;
 mod request;
 mod response;
 mod retry;
@@ -57,11 +59,12 @@ pub mod __private {
 mod rt;
 
 pub use api::AlloyApi;
-pub use client::{
-    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+pub use builder::{
+    API_KEY_ENV, BASE_URL_ENV, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use error::{Error, Result};
+pub use client::Client;
+pub use error::{ApiError, Error, Result, TimeoutKind};
 pub use request::{Endpoint, HeaderArg, Method, PathSegment, QueryValue, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

@@ -9,6 +9,7 @@ use http::{HeaderMap, StatusCode};
 /// whole body. Any status is a valid `RawResponse`; mapping non-2xx to errors happens once,
 /// in the shared runtime.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status.
     pub status: StatusCode,

@@ -20,7 +20,7 @@ use crate::error::is_retryable_status;
 /// - waits grow exponentially from 200 ms, capped at 5 s, with full jitter;
 /// - a `Retry-After` header (seconds or HTTP date) is honoured up to 30 s; a longer one, or
 ///   one that would end past the deadline, ends the retries and returns the error (with its
-///   [`retry_after`](crate::Error::Api::retry_after)), so a caller is never stalled for
+///   [`retry_after`](crate::Error::retry_after)), so a caller is never stalled for
 ///   minutes;
 /// - `400`, `401`, `403`, `404` and every other status are never retried, nor is a 2xx whose
 ///   body does not decode or is too large.
@@ -93,15 +93,13 @@ impl RetryPolicy {
         self.deadline
     }
 
-    /// Returns how long to wait before retry number `retry` (0 for the first retry) when the
-    /// server gave no `Retry-After`: a random duration up to the exponential backoff.
-    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+    /// Returns the longest wait before retry number `retry` (0 for the first retry) when the
+    /// server gave no `Retry-After`: the exponential backoff, capped.
+    fn backoff_ceiling(&self, retry: u32) -> Duration {
         let factor = 1u32.checked_shl(retry.min(16)).unwrap_or(u32::MAX);
-        let ceiling = self
-            .initial_backoff
+        self.initial_backoff
             .saturating_mul(factor)
-            .min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
+            .min(self.max_backoff)
     }
 }
 
@@ -130,6 +128,53 @@ pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
         Outcome::Lost => idempotent,
         Outcome::Unsendable => false,
     }
+}
+
+/// What to do after an attempt that did not succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Wait this long, then send the request again.
+    Retry(Duration),
+    /// Give this attempt's result to the caller.
+    Stop,
+}
+
+/// One attempt that did not succeed, as the retry decision sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt {
+    /// What happened.
+    pub(crate) outcome: Outcome,
+    /// Whether the endpoint may be repeated after it may have reached the server.
+    pub(crate) idempotent: bool,
+    /// How many retries came before this attempt (0 for the first attempt).
+    pub(crate) retries: u32,
+    /// How long the server asked to wait (`Retry-After`), if it did.
+    pub(crate) retry_after: Option<Duration>,
+    /// The time left before the call's deadline.
+    pub(crate) remaining: Duration,
+}
+
+/// Decides whether to retry, and after how long: a pure function of the policy, the attempt
+/// and `jitter`, a random fraction in `[0, 1)` that scales the backoff (full jitter), so that
+/// every rule documented on [`RetryPolicy`] is tested without a clock, a network or chance.
+pub(crate) fn decide(policy: &RetryPolicy, attempt: Attempt, jitter: f64) -> Decision {
+    if attempt.retries >= policy.max_retries || !should_retry(attempt.outcome, attempt.idempotent) {
+        return Decision::Stop;
+    }
+    let wait = match attempt.retry_after {
+        // The server asked for longer than we are willing to wait: give its answer (with its
+        // `Retry-After`) to the caller now rather than stall.
+        Some(wait) if wait > policy.max_retry_after => return Decision::Stop,
+        Some(wait) => wait,
+        None => policy
+            .backoff_ceiling(attempt.retries)
+            .mul_f64(jitter.clamp(0.0, 1.0)),
+    };
+    // A wait that would end at or past the deadline cannot lead to a successful call.
+    if wait >= attempt.remaining {
+        return Decision::Stop;
+    }
+    Decision::Retry(wait)
 }
 
 /// Parses a `Retry-After` header: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
@@ -220,13 +265,150 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
     }
 
+    fn attempt(outcome: Outcome) -> Attempt {
+        Attempt {
+            outcome,
+            idempotent: true,
+            retries: 0,
+            retry_after: None,
+            remaining: Duration::from_secs(60),
+        }
+    }
+
+    const UNAVAILABLE: Outcome = Outcome::Status(StatusCode::SERVICE_UNAVAILABLE);
+
     #[test]
-    fn backoff_grows_and_is_capped() {
+    fn backoff_grows_doubling_and_is_capped() {
         let policy = RetryPolicy::default()
             .with_backoff(Duration::from_millis(100), Duration::from_millis(800));
-        for retry in 0..40 {
-            let ceiling = Duration::from_millis(100 * (1u64 << retry.min(3)));
-            assert!(policy.backoff(retry) <= ceiling, "{retry}");
+        for retries in 0..40 {
+            let ceiling = Duration::from_millis(100 * (1u64 << retries.min(3)));
+            let policy = policy.clone().with_max_retries(u32::MAX);
+            let at = |jitter| {
+                decide(
+                    &policy,
+                    Attempt {
+                        retries,
+                        ..attempt(UNAVAILABLE)
+                    },
+                    jitter,
+                )
+            };
+            assert_eq!(
+                at(0.999_999_999),
+                Decision::Retry(ceiling.mul_f64(0.999_999_999))
+            );
+            assert_eq!(at(0.5), Decision::Retry(ceiling / 2), "{retries}");
+            assert_eq!(at(0.0), Decision::Retry(Duration::ZERO), "{retries}");
         }
+    }
+
+    #[test]
+    fn retries_stop_at_the_policy_maximum() {
+        let policy = RetryPolicy::default().with_max_retries(2);
+        let at = |retries| {
+            decide(
+                &policy,
+                Attempt {
+                    retries,
+                    ..attempt(UNAVAILABLE)
+                },
+                0.5,
+            )
+        };
+        assert!(matches!(at(0), Decision::Retry(_)));
+        assert!(matches!(at(1), Decision::Retry(_)));
+        assert_eq!(at(2), Decision::Stop);
+        assert_eq!(
+            decide(&RetryPolicy::none(), attempt(UNAVAILABLE), 0.5),
+            Decision::Stop
+        );
+    }
+
+    #[test]
+    fn the_decision_follows_should_retry() {
+        let policy = RetryPolicy::default();
+        let post = |outcome| Attempt {
+            idempotent: false,
+            ..attempt(outcome)
+        };
+        assert_eq!(decide(&policy, post(UNAVAILABLE), 0.5), Decision::Stop);
+        assert_eq!(decide(&policy, post(Outcome::Lost), 0.5), Decision::Stop);
+        assert!(matches!(
+            decide(&policy, post(Outcome::NotSent), 0.5),
+            Decision::Retry(_)
+        ));
+        let too_many = Outcome::Status(StatusCode::TOO_MANY_REQUESTS);
+        assert!(matches!(
+            decide(&policy, post(too_many), 0.5),
+            Decision::Retry(_)
+        ));
+        let not_found = Outcome::Status(StatusCode::NOT_FOUND);
+        assert_eq!(decide(&policy, attempt(not_found), 0.5), Decision::Stop);
+    }
+
+    #[test]
+    fn retry_after_is_waited_exactly_up_to_the_cap() {
+        let policy = RetryPolicy::default().with_max_retry_after(Duration::from_secs(30));
+        let asked = |secs| Attempt {
+            retry_after: Some(Duration::from_secs(secs)),
+            ..attempt(UNAVAILABLE)
+        };
+        // The server's wait replaces the backoff, whatever the jitter.
+        assert_eq!(
+            decide(&policy, asked(7), 0.0),
+            Decision::Retry(Duration::from_secs(7))
+        );
+        assert_eq!(
+            decide(&policy, asked(30), 0.9),
+            Decision::Retry(Duration::from_secs(30))
+        );
+        assert_eq!(decide(&policy, asked(31), 0.5), Decision::Stop);
+        assert_eq!(
+            decide(&policy, asked(0), 0.5),
+            Decision::Retry(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn no_wait_may_end_past_the_deadline() {
+        let policy = RetryPolicy::default();
+        let with = |retry_after, remaining| Attempt {
+            retry_after,
+            remaining,
+            ..attempt(UNAVAILABLE)
+        };
+        let second = Duration::from_secs(1);
+        assert_eq!(
+            decide(&policy, with(Some(5 * second), 4 * second), 0.5),
+            Decision::Stop
+        );
+        assert_eq!(
+            decide(&policy, with(Some(5 * second), 5 * second), 0.5),
+            Decision::Stop
+        );
+        assert_eq!(
+            decide(&policy, with(Some(5 * second), 6 * second), 0.5),
+            Decision::Retry(5 * second)
+        );
+        assert_eq!(
+            decide(&policy, with(None, Duration::ZERO), 0.5),
+            Decision::Stop
+        );
+    }
+
+    #[test]
+    fn huge_durations_do_not_overflow() {
+        let policy = RetryPolicy::default()
+            .with_max_retries(u32::MAX)
+            .with_backoff(Duration::MAX, Duration::MAX)
+            .with_max_retry_after(Duration::MAX)
+            .with_deadline(Duration::MAX);
+        let late = Attempt {
+            retries: u32::MAX - 1,
+            remaining: Duration::MAX,
+            ..attempt(UNAVAILABLE)
+        };
+        assert!(matches!(decide(&policy, late, 0.5), Decision::Retry(_)));
     }
 }

@@ -114,12 +114,7 @@ where
             if response.status.is_success() {
                 decode(response)
             } else {
-                let retry_after = crate::retry::retry_after(&response.headers);
-                Err(Error::from_response(
-                    response.status,
-                    retry_after,
-                    response.body,
-                ))
+                Err(Error::from_response(response))
             }
         });
         if let Some(started) = started {
@@ -140,14 +135,18 @@ where
 /// Records the OpenTelemetry `error.type` of a failed call: the status code for an HTTP
 /// error (as the HTTP semantic conventions ask), a short name of the kind otherwise.
 fn record_error_type(span: &tracing::Span, error: &Error) {
+    let status;
     let kind = match error {
-        Error::Api { status, .. } => status.as_str(),
+        Error::Api(api) => {
+            status = api.status();
+            status.as_str()
+        }
         Error::Decode { .. } => "decode",
         Error::Timeout { .. } => "timeout",
         Error::Transport { .. } => "transport",
         Error::ResponseTooLarge { .. } => "response_too_large",
         Error::InvalidArgument { .. } => "invalid_argument",
-        Error::Config(_) => "config",
+        Error::Config { .. } => "config",
     };
     span.record("error.type", kind);
 }

@@ -79,19 +79,12 @@ async fn a_non_json_error_body_keeps_status_and_text() {
         .list_integrations("usr_1")
         .await
         .unwrap_err();
-    let Error::Api {
-        status,
-        error,
-        message,
-        body,
-        ..
-    } = &err
-    else {
+    let Error::Api(api) = &err else {
         panic!("expected an API error, got {err:?}");
     };
-    assert_eq!(status.as_u16(), 502);
-    assert_eq!((error, message), (&None, &None));
-    assert_eq!(std::str::from_utf8(body).unwrap(), page);
+    assert_eq!(api.status().as_u16(), 502);
+    assert_eq!((api.error_code(), api.message()), (None, None));
+    assert_eq!(std::str::from_utf8(api.body()).unwrap(), page);
     assert!(err.is_retryable());
 }
 
@@ -167,4 +160,26 @@ async fn a_refused_connection_is_a_transport_error() {
         "{err:?}"
     );
     assert_eq!(err.status(), None);
+}
+
+/// Support asks for the request id of a failed call: an API error keeps the answer's headers.
+#[tokio::test]
+async fn an_api_error_keeps_the_response_headers_and_request_id() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.status(500)
+                .header("content-type", "application/json")
+                .header("x-request-id", "req-7f3a")
+                .body(r#"{"message":"internal error"}"#);
+        })
+        .await;
+    let err = client(&server)
+        .generate_user_token("usr_1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.request_id(), Some("req-7f3a"));
+    let headers = err.headers().expect("an API error has headers");
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(err.message(), Some("internal error"));
 }

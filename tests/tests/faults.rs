@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use alloy_api::models::{CreateUserRequest, TriggerEventRequest, WorkflowActionRequest};
-use alloy_api::{AlloyApi, DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy};
+use alloy_api::{AlloyApi, DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy, TimeoutKind};
 use serde_json::json;
 use tests::{FaultServer, Reply, builder, client, fast_retries};
 
@@ -89,7 +89,7 @@ async fn a_server_that_never_answers_times_out() {
         .unwrap();
     let err = c.list_integrations("usr_1").await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { limit } if limit == SHORT),
+        matches!(err, Error::Timeout { kind: TimeoutKind::Attempt, limit, .. } if limit == SHORT),
         "{err:?}"
     );
     assert!(err.is_timeout());
@@ -127,7 +127,7 @@ async fn the_call_deadline_bounds_a_stalled_call() {
         .unwrap();
     let err = c.list_integrations("usr_1").await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { limit } if limit == SHORT),
+        matches!(err, Error::Timeout { kind: TimeoutKind::Call, limit, .. } if limit == SHORT),
         "{err:?}"
     );
     assert_eq!(server.request_count(), 1);
@@ -221,7 +221,7 @@ async fn an_oversized_body_is_refused() {
     server.script([Reply::body(200, "application/json", padded(LIMIT + 1))]);
     let err = c.list_integrations("usr_1").await.unwrap_err();
     assert!(
-        matches!(err, Error::ResponseTooLarge { limit: LIMIT }),
+        matches!(err, Error::ResponseTooLarge { limit: LIMIT, .. }),
         "{err:?}"
     );
 
@@ -229,7 +229,7 @@ async fn an_oversized_body_is_refused() {
     server.script([Reply::body(200, "application/json", padded(64 * 1024)).chunked()]);
     let err = c.list_integrations("usr_1").await.unwrap_err();
     assert!(
-        matches!(err, Error::ResponseTooLarge { limit: LIMIT }),
+        matches!(err, Error::ResponseTooLarge { limit: LIMIT, .. }),
         "{err:?}"
     );
 
@@ -251,7 +251,8 @@ async fn the_default_response_limit_applies() {
         matches!(
             err,
             Error::ResponseTooLarge {
-                limit: DEFAULT_MAX_RESPONSE_BYTES
+                limit: DEFAULT_MAX_RESPONSE_BYTES,
+                ..
             }
         ),
         "{err:?}"
@@ -298,7 +299,7 @@ async fn a_stalled_tls_handshake_hits_the_connect_timeout_and_is_retried_even_fo
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { limit } if limit == SHORT),
+        matches!(err, Error::Timeout { kind: TimeoutKind::Connect, limit, .. } if limit == SHORT),
         "{err:?}"
     );
     // Never sent, so retried like any connect failure: 4 connections, no request.

@@ -63,7 +63,7 @@ impl Op {
 
 fn status_of(result: Result<(), Error>) -> u16 {
     match result {
-        Err(Error::Api { status, .. }) => status.as_u16(),
+        Err(Error::Api(api)) => api.status().as_u16(),
         other => panic!("expected an API error, got {other:?}"),
     }
 }
@@ -106,7 +106,7 @@ async fn a_post_is_not_retried_after_a_server_error_by_default() {
     let result = client(&server.base_url())
         .trigger_event(&TriggerEventRequest::new("usr_1", "order.created"))
         .await;
-    assert!(matches!(result, Err(Error::Api { .. })), "{result:?}");
+    assert!(matches!(result, Err(Error::Api(_))), "{result:?}");
     assert_eq!(server.request_count(), 1);
 }
 
@@ -265,13 +265,9 @@ async fn a_retry_after_above_the_cap_is_not_waited_for() {
         .unwrap_err();
     assert_eq!(server.request_count(), 1);
     match err {
-        Error::Api {
-            status,
-            retry_after,
-            ..
-        } => {
-            assert_eq!(status.as_u16(), 429);
-            assert_eq!(retry_after, Some(Duration::from_secs(3600)));
+        Error::Api(api) => {
+            assert_eq!(api.status().as_u16(), 429);
+            assert_eq!(api.retry_after(), Some(Duration::from_secs(3600)));
         }
         other => panic!("{other:?}"),
     }
@@ -413,10 +409,7 @@ async fn retries_work_against_httpmock_too() {
 
 fn err_retry_after(err: &Error) -> Duration {
     match err {
-        Error::Api {
-            retry_after: Some(wait),
-            ..
-        } => *wait,
+        Error::Api(api) if api.retry_after().is_some() => api.retry_after().unwrap(),
         other => panic!("expected an API error with Retry-After, got {other:?}"),
     }
 }

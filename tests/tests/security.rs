@@ -559,7 +559,7 @@ fn plain_http_is_refused_for_non_loopback_hosts() {
         "http://[::ffff:127.0.0.1]",
     ] {
         match build(url) {
-            Err(err @ Error::Config(_)) => {
+            Err(err @ Error::Config { .. }) => {
                 assert!(err.to_string().contains("https"), "{err}");
                 assert_error_secret_free("a config error", &err);
             }

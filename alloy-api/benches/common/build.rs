@@ -13,7 +13,7 @@ use alloy_api::models::{
 };
 use alloy_api::{AlloyApi, Client, RawResponse, Request, Transport};
 use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 
 use super::hand::{Fixtures, Hand, OPERATIONS, decode};
 
@@ -46,11 +46,7 @@ impl Transport for Canned {
         request: Request,
     ) -> impl Future<Output = alloy_api::Result<RawResponse>> + Send {
         black_box(self.client.__build_http_request(&request));
-        std::future::ready(Ok(RawResponse {
-            status: self.status,
-            headers: HeaderMap::new(),
-            body: self.body.clone(),
-        }))
+        std::future::ready(Ok(RawResponse::new(self.status, self.body.clone())))
     }
 }
 

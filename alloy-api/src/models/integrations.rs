@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 /// An available integration in the Alloy catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Integration {
     /// Unique identifier for the integration.
     pub integration_id: String,
@@ -23,6 +24,7 @@ pub struct Integration {
 /// List of available integrations.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct IntegrationList {
     /// List of integration records.
     #[serde(default)]
@@ -39,6 +41,7 @@ pub struct IntegrationList {
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TriggerEventRequest {
     /// Identifier of the user triggering the event.
     pub user_id: String,

@@ -3,6 +3,10 @@
 //! Every type uses the API's camelCase field names on the wire. Response types tolerate
 //! unknown fields and the fields the live service leaves out (those are `Option`s or default
 //! to empty lists); request types are built in one expression with `new` and `with_*` methods.
+//!
+//! Every type is `#[non_exhaustive]`, and so are the enums: a later version can add the
+//! fields and values the API gains without breaking code that reads these types. Read fields
+//! directly; build requests with their constructors.
 
 mod integrations;
 mod users;
@@ -11,8 +15,8 @@ mod workflows;
 pub use integrations::{Integration, IntegrationList, TriggerEventRequest};
 pub use users::{CreateUserRequest, TokenResponse, User};
 pub use workflows::{
-    UpgradeWorkflowRequest, WorkflowActionRequest, WorkflowError, WorkflowErrorList, WorkflowLog,
-    WorkflowLogList, WorkflowLogStatus,
+    UnknownValue, UpgradeWorkflowRequest, WorkflowActionRequest, WorkflowError, WorkflowErrorList,
+    WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +27,7 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 /// Standard success response of the lifecycle and event operations.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SuccessResponse {
     /// Whether the operation succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +42,7 @@ pub struct SuccessResponse {
 /// Both fields are optional because the live service often sends only `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code or type, such as `UNAUTHORIZED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@ use super::Timestamp;
 /// An end user in the Alloy Embedded platform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct User {
     /// Unique identifier for the user.
     pub user_id: String,
@@ -28,6 +29,7 @@ pub struct User {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     /// Unique username or external identifier.
     pub username: String,
@@ -58,6 +60,7 @@ impl CreateUserRequest {
 /// The token is a credential: this type's `Debug` output does not show it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Short-lived JSON Web Token for frontend SDK authentication.
     pub token: String,

@@ -7,6 +7,7 @@ use super::Timestamp;
 /// A workflow execution error record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WorkflowError {
     /// Unique identifier for the error.
     pub error_id: String,
@@ -24,6 +25,7 @@ pub struct WorkflowError {
 /// List of workflow execution errors.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WorkflowErrorList {
     /// List of error records.
     #[serde(default)]
@@ -32,9 +34,11 @@ pub struct WorkflowErrorList {
 
 /// Execution status of a workflow log entry.
 ///
-/// A status this version does not know is kept in [`WorkflowLogStatus::Other`], so a new
-/// server value does not break an old client.
+/// A status this version does not know is kept in [`WorkflowLogStatus::Unknown`], so a new
+/// server value does not break an old client; the enum is `#[non_exhaustive]`, so a later
+/// version may name more statuses without breaking your code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WorkflowLogStatus {
     /// The execution succeeded.
     Success,
@@ -42,8 +46,30 @@ pub enum WorkflowLogStatus {
     Failure,
     /// The execution has not finished.
     Pending,
-    /// A status this client version does not know, as the server sent it.
-    Other(String),
+    /// A status this client version does not know, as the server sent it. Match it with
+    /// `WorkflowLogStatus::Unknown(_)` and read it with [`as_str`](Self::as_str): a status a
+    /// later version learns to name moves to its own variant.
+    Unknown(UnknownValue),
+}
+
+/// A value the server sent that this client version does not know, kept as it was sent.
+///
+/// Opaque on purpose: code cannot build or match one by its text, so it keeps working when a
+/// later version names that value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Returns the value as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl WorkflowLogStatus {
@@ -53,7 +79,7 @@ impl WorkflowLogStatus {
             Self::Success => "success",
             Self::Failure => "failure",
             Self::Pending => "pending",
-            Self::Other(s) => s,
+            Self::Unknown(s) => s.as_str(),
         }
     }
 }
@@ -70,7 +96,7 @@ impl From<&str> for WorkflowLogStatus {
             "success" => Self::Success,
             "failure" => Self::Failure,
             "pending" => Self::Pending,
-            other => Self::Other(other.to_owned()),
+            other => Self::Unknown(UnknownValue(other.to_owned())),
         }
     }
 }
@@ -91,6 +117,7 @@ impl<'de> Deserialize<'de> for WorkflowLogStatus {
 /// A workflow execution log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WorkflowLog {
     /// Unique identifier for the log entry.
     pub log_id: String,
@@ -111,6 +138,7 @@ pub struct WorkflowLog {
 /// List of workflow execution logs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WorkflowLogList {
     /// List of log entries.
     #[serde(default)]
@@ -126,6 +154,7 @@ pub struct WorkflowLogList {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct WorkflowActionRequest {
     /// Unique identifier of the workflow.
     pub workflow_id: String,
@@ -152,6 +181,7 @@ impl WorkflowActionRequest {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UpgradeWorkflowRequest {
     /// Identifier of the user.
     pub user_id: String,
@@ -187,7 +217,7 @@ mod tests {
             serde_json::from_str(r#"{"logId":"l","status":"cancelled"}"#).unwrap();
         assert_eq!(
             log.status,
-            Some(WorkflowLogStatus::Other("cancelled".into()))
+            Some(WorkflowLogStatus::Unknown(UnknownValue("cancelled".into())))
         );
         assert_eq!(
             serde_json::to_string(&log.status).unwrap(),
