@@ -58,6 +58,7 @@ impl RawResponse {
 /// Declare an endpoint as returning `Result<Response<T>>` to read headers such as rate-limit
 /// counters or request ids; `Response<T>` dereferences to `T`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The HTTP status.
     pub status: StatusCode,
