@@ -10,10 +10,10 @@ use chrono::{SubsecRound as _, Utc};
 use ring::hmac;
 use serde_json::Value;
 
-use super::catalog::{CatalogEntry, CatalogWorkflow};
-use super::fault::{Fault, FaultHit, Operation};
-use super::jwt::{Claims, TokenError, TokenSigner};
-use crate::models::{
+use crate::catalog::{CatalogEntry, CatalogWorkflow};
+use crate::fault::{Fault, FaultHit, Operation};
+use crate::jwt::{Claims, TokenError, TokenSigner};
+use alloy_api::models::{
     Integration, IntegrationList, Timestamp, User, WorkflowError, WorkflowErrorList, WorkflowLog,
     WorkflowLogList, WorkflowLogStatus,
 };

@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::models::{
+use alloy_api::models::{
     ErrorResponse, IntegrationList, SuccessResponse, TokenResponse, User, WorkflowErrorList,
     WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };

@@ -140,12 +140,12 @@ impl std::error::Error for UnknownOperation {}
 /// its operation and uses up one of its calls; a request matching no fault is served
 /// normally. Faults are applied before authentication, like an outage in front of the API,
 /// and a request that hits a status fault answers that status with an
-/// [`ErrorResponse`](crate::models::ErrorResponse) body without touching the sandbox state.
+/// [`ErrorResponse`](alloy_api::models::ErrorResponse) body without touching the sandbox state.
 /// A delay-only fault waits and then serves the request normally.
 ///
 /// ```
 /// use std::time::Duration;
-/// use alloy_api::sandbox::{Fault, Operation};
+/// use alloy_sandbox::{Fault, Operation};
 ///
 /// // The next two `listWorkflowLogs` calls answer 503 with `Retry-After: 1`.
 /// let outage = Fault::status(503).with_retry_after(1).times(2).only(Operation::ListWorkflowLogs);

@@ -5,7 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use alloy_api::sandbox::{Sandbox, SandboxConfig};
+use alloy_sandbox::{Sandbox, SandboxConfig};
 
 const USAGE: &str = "\
 Runs an in-process, Alloy-compatible sandbox of the Alloy Embedded API (2025-09).

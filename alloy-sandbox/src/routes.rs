@@ -15,9 +15,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::fault::Operation;
-use super::state::{SandboxState, StateError};
-use crate::models::{
+use crate::fault::Operation;
+use crate::state::{SandboxState, StateError};
+use alloy_api::models::{
     CreateUserRequest, ErrorResponse, SuccessResponse, TokenResponse, TriggerEventRequest,
     UpgradeWorkflowRequest, WorkflowActionRequest,
 };
