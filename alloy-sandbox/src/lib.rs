@@ -63,6 +63,7 @@ mod fault;
 mod jwt;
 mod routes;
 mod state;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;

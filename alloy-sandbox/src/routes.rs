@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::fault::Operation;
 use crate::state::{SandboxState, StateError};
-use alloy_api::models::{
+use crate::wire::{
     CreateUserRequest, ErrorResponse, SuccessResponse, TokenResponse, TriggerEventRequest,
     UpgradeWorkflowRequest, WorkflowActionRequest,
 };

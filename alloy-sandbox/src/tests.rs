@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::*;
-use alloy_api::models::{
+use crate::wire::{
     ErrorResponse, IntegrationList, SuccessResponse, TokenResponse, User, WorkflowErrorList,
     WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };
