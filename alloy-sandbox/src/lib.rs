@@ -61,6 +61,7 @@
 mod catalog;
 mod fault;
 mod jwt;
+mod operations;
 mod routes;
 mod state;
 pub mod wire;
@@ -76,8 +77,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use catalog::{CatalogEntry, CatalogWorkflow};
-pub use fault::{Fault, Operation, UnknownOperation};
+pub use fault::Fault;
 pub use jwt::{Claims, TokenError};
+pub use operations::{Operation, UnknownOperation};
 pub use state::{InstalledWorkflow, SandboxState, StateError};
 
 /// The longest lifetime of a user token: 30 minutes.

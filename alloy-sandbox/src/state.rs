@@ -11,8 +11,9 @@ use ring::hmac;
 use serde_json::Value;
 
 use crate::catalog::{CatalogEntry, CatalogWorkflow};
-use crate::fault::{Fault, FaultHit, Operation};
+use crate::fault::{Fault, FaultHit};
 use crate::jwt::{Claims, TokenError, TokenSigner};
+use crate::operations::Operation;
 use crate::wire::{
     Integration, IntegrationList, User, WorkflowError, WorkflowErrorList, WorkflowLog,
     WorkflowLogList, WorkflowLogStatus,
