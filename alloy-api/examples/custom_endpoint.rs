@@ -1,7 +1,7 @@
 //! Adding endpoints the crate lacks, in your own crate, with `#[api_endpoint]`.
 //!
 //! ```sh
-//! cargo run -p alloy-api --example custom_endpoint --features sandbox
+//! cargo run -p alloy-api --example custom_endpoint
 //! ```
 //!
 //! Your trait gets the same encoding, retries, errors and tracing as `AlloyApi`. This example
@@ -13,8 +13,8 @@
 use std::error::Error;
 
 use alloy_api::models::{CreateUserRequest, User, WorkflowLogList};
-use alloy_api::sandbox::Sandbox;
 use alloy_api::{AlloyApi, Client, Response, Result, Transport, api_endpoint};
+use alloy_sandbox::Sandbox;
 
 /// Endpoints our service needs beyond the contract.
 pub trait MoreAlloy: Transport {

@@ -2,7 +2,7 @@
 //! SaaS back end uses them.
 //!
 //! ```sh
-//! cargo run -p alloy-api --example quickstart --features sandbox
+//! cargo run -p alloy-api --example quickstart
 //! ```
 //!
 //! With no `ALLOY_API_KEY` it starts the in-process sandbox and runs against it. With
@@ -17,8 +17,8 @@ use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
     WorkflowLogStatus,
 };
-use alloy_api::sandbox::Sandbox;
 use alloy_api::{AlloyApi, Client};
+use alloy_sandbox::Sandbox;
 
 /// The sandbox workflow the story follows: it fails at 1.0.0 and is fixed from 1.1.0.
 const SANDBOX_WORKFLOW: &str = "wf_netsuite_invoice_export";

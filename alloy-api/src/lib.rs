@@ -28,8 +28,8 @@
 //!   cap; [`Error`] says what went wrong.
 //! - [`AlloyApi`] holds the ten operations; [`models`] their request and response types.
 //! - [`Transport`] is the seam a test double implements to stand in for HTTP.
-//! - The `sandbox` feature adds `sandbox::Sandbox`, an Alloy-compatible server that runs
-//!   in-process, for tests and for the quickstart.
+//! - The `alloy-sandbox` crate, a separate dev-dependency, is an Alloy-compatible server that
+//!   runs in-process, for tests and for the quickstart.
 //!
 //! Endpoints the crate lacks are one annotated signature away, in your own crate; see
 //! [`api_endpoint`].
@@ -48,9 +48,6 @@ mod retry;
 mod transport;
 
 pub mod models;
-
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 
 #[doc(hidden)]
 pub mod __private {
@@ -135,8 +132,3 @@ pub use transport::Transport;
 pub use alloy_macros::api_endpoint;
 
 pub use http;
-
-/// Compiles the README's examples as doc tests, so the README cannot drift from the API.
-#[cfg(all(doctest, feature = "sandbox"))]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

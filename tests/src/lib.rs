@@ -34,3 +34,11 @@ pub fn builder(base_url: &str) -> ClientBuilder {
 pub fn client(base_url: &str) -> Client {
     builder(base_url).build().expect("a valid test client")
 }
+
+/// Compiles the README's examples as doc tests, so the README cannot drift from the API.
+///
+/// It lives here because the README uses both `alloy-api` and `alloy-sandbox`, and this crate
+/// depends on both.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

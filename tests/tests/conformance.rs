@@ -10,8 +10,8 @@ use std::sync::{LazyLock, Mutex};
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::sandbox::Sandbox;
 use alloy_api::{AlloyApi, Client, RawResponse, Request, RetryPolicy, Transport};
+use alloy_sandbox::Sandbox;
 use serde_json::Value;
 
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {

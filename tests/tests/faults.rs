@@ -313,7 +313,7 @@ async fn a_stalled_tls_handshake_hits_the_connect_timeout_and_is_retried_even_fo
 /// only; no timing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_10000_calls_from_256_tasks_against_the_sandbox() {
-    use alloy_api::sandbox::{Operation, Sandbox};
+    use alloy_sandbox::{Operation, Sandbox};
 
     const TASKS: usize = 256;
     const CALLS: usize = 10_000;

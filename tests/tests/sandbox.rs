@@ -7,8 +7,8 @@ use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
     WorkflowLogStatus,
 };
-use alloy_api::sandbox::{Fault, Operation, Sandbox};
 use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
+use alloy_sandbox::{Fault, Operation, Sandbox};
 
 const ORDER_SYNC: &str = "wf_shopify_order_sync";
 const SLACK_ALERT: &str = "wf_slack_order_alert";

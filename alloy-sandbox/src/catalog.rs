@@ -10,7 +10,7 @@ use std::collections::HashSet;
 /// workflow's first version.
 ///
 /// ```
-/// use alloy_api::sandbox::{CatalogEntry, CatalogWorkflow};
+/// use alloy_sandbox::{CatalogEntry, CatalogWorkflow};
 ///
 /// let entry = CatalogEntry::new("int_acme", "Acme", "CRM").with_workflow(
 ///     CatalogWorkflow::new("wf_acme_sync", ["1.0.0", "2.0.0"]).listening_to("contact.created"),
@@ -67,7 +67,7 @@ impl CatalogEntry {
     /// Leaves the integration uninstalled for new users.
     ///
     /// Its workflows can then be installed for chosen users with
-    /// [`SandboxState::install_workflow`](super::SandboxState::install_workflow).
+    /// [`SandboxState::install_workflow`](crate::SandboxState::install_workflow).
     #[must_use]
     pub fn without_auto_install(mut self) -> Self {
         self.auto_install = false;

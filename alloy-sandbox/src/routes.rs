@@ -8,16 +8,16 @@ use axum::body::{Body, Bytes, HttpBody as _};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{MethodFilter, on};
 use http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::fault::Operation;
-use super::state::{SandboxState, StateError};
-use crate::models::{
+use crate::operations::Operation;
+use crate::state::{SandboxState, StateError};
+use crate::wire::{
     CreateUserRequest, ErrorResponse, SuccessResponse, TokenResponse, TriggerEventRequest,
     UpgradeWorkflowRequest, WorkflowActionRequest,
 };
@@ -33,129 +33,100 @@ pub(crate) struct App {
     pub(crate) body_limit: usize,
 }
 
-/// Builds the router serving the ten operations at the root, with JSON 404 and 405 answers.
+/// Path parameters as axum extracts them: `(name, value)` pairs, or why they could not be
+/// decoded.
+type PathParams = Result<Path<Vec<(String, String)>>, PathRejection>;
+
+/// Serves one call of an operation on the state, under its lock and without awaiting.
+type Handler = fn(&SandboxState, Input) -> Result<Response, ApiError>;
+
+/// Builds the router serving every operation of the table at the root, with JSON 404 and 405
+/// answers.
 pub(crate) fn router(app: App) -> Router {
-    Router::new()
-        .route(Operation::CreateUser.path(), post(create_user))
-        .route(
-            Operation::GenerateUserToken.path(),
-            get(generate_user_token),
-        )
-        .route(Operation::DeleteUserLogs.path(), delete(delete_user_logs))
-        .route(Operation::ListIntegrations.path(), get(list_integrations))
-        .route(Operation::TriggerEvent.path(), post(trigger_event))
-        .route(
-            Operation::ListWorkflowErrors.path(),
-            get(list_workflow_errors),
-        )
-        .route(Operation::ListWorkflowLogs.path(), get(list_workflow_logs))
-        .route(
-            Operation::DeactivateWorkflow.path(),
-            put(deactivate_workflow),
-        )
-        .route(Operation::ActivateWorkflow.path(), put(activate_workflow))
-        .route(Operation::UpgradeWorkflow.path(), put(upgrade_workflow))
+    Operation::ALL
+        .into_iter()
+        .fold(Router::new(), |router, operation| {
+            let method = MethodFilter::try_from(operation.method())
+                .expect("the operations table uses standard HTTP methods");
+            let serve = move |State(app): State<App>, path: PathParams, request: Request| async move {
+                app.serve(operation, path, request).await
+            };
+            router.route(operation.path(), on(method, serve))
+        })
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .with_state(app)
 }
 
+/// Returns the handler of `operation`: a row added to the operations table needs one here.
+fn handler(operation: Operation) -> Handler {
+    match operation {
+        Operation::CreateUser => create_user,
+        Operation::GenerateUserToken => generate_user_token,
+        Operation::DeleteUserLogs => delete_user_logs,
+        Operation::ListIntegrations => list_integrations,
+        Operation::TriggerEvent => trigger_event,
+        Operation::ListWorkflowErrors => list_workflow_errors,
+        Operation::ListWorkflowLogs => list_workflow_logs,
+        Operation::DeactivateWorkflow => deactivate_workflow,
+        Operation::ActivateWorkflow => activate_workflow,
+        Operation::UpgradeWorkflow => upgrade_workflow,
+    }
+}
+
 // ---- Handlers ----------------------------------------------------------------------------
 
-async fn create_user(State(app): State<App>, request: Request) -> Response {
-    app.serve(Operation::CreateUser, request, |state, input| {
-        let body: CreateUserRequest = input.json()?;
-        let user = state.create_user(body.username, body.full_name)?;
-        Ok(json(StatusCode::CREATED, &user))
-    })
-    .await
+fn create_user(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let body: CreateUserRequest = input.json()?;
+    let user = state.create_user(body.username, body.full_name)?;
+    Ok(json(StatusCode::CREATED, &user))
 }
 
-async fn generate_user_token(
-    State(app): State<App>,
-    user_id: Result<Path<String>, PathRejection>,
-    request: Request,
-) -> Response {
-    app.serve(Operation::GenerateUserToken, request, |state, _| {
-        let token = state.issue_token(&path_param(user_id)?)?;
-        Ok(json(StatusCode::OK, &TokenResponse { token }))
-    })
-    .await
+fn generate_user_token(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let token = state.issue_token(&input.path_param("userId")?)?;
+    Ok(json(StatusCode::OK, &TokenResponse { token }))
 }
 
-async fn delete_user_logs(
-    State(app): State<App>,
-    user_id: Result<Path<String>, PathRejection>,
-    request: Request,
-) -> Response {
-    app.serve(Operation::DeleteUserLogs, request, |state, _| {
-        state.purge_logs(&path_param(user_id)?)?;
-        Ok(success("User logs purged successfully"))
-    })
-    .await
+fn delete_user_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    state.purge_logs(&input.path_param("userId")?)?;
+    Ok(success("User logs purged successfully"))
 }
 
-async fn list_integrations(State(app): State<App>, request: Request) -> Response {
-    app.serve(Operation::ListIntegrations, request, |state, input| {
-        let integrations = state.integrations(&input.user_id_query()?)?;
-        Ok(json(StatusCode::OK, &integrations))
-    })
-    .await
+fn list_integrations(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let integrations = state.integrations(&input.user_id_query()?)?;
+    Ok(json(StatusCode::OK, &integrations))
 }
 
-async fn trigger_event(State(app): State<App>, request: Request) -> Response {
-    app.serve(Operation::TriggerEvent, request, |state, input| {
-        let body = input.json_object()?;
-        if body.get("data").is_some_and(|data| !data.is_object()) {
-            return Err(ApiError::bad_request("`data` must be a JSON object"));
-        }
-        let body: TriggerEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
-        required("userId", &body.user_id)?;
-        required("event", &body.event)?;
-        state.trigger_event(&body.user_id, &body.event, body.data.as_ref())?;
-        Ok(success("Event triggered successfully"))
-    })
-    .await
+fn trigger_event(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let body = input.json_object()?;
+    if body.get("data").is_some_and(|data| !data.is_object()) {
+        return Err(ApiError::bad_request("`data` must be a JSON object"));
+    }
+    let body: TriggerEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
+    required("userId", &body.user_id)?;
+    required("event", &body.event)?;
+    state.trigger_event(&body.user_id, &body.event, body.data.as_ref())?;
+    Ok(success("Event triggered successfully"))
 }
 
-async fn list_workflow_errors(
-    State(app): State<App>,
-    workflow_id: Result<Path<String>, PathRejection>,
-    request: Request,
-) -> Response {
-    app.serve(Operation::ListWorkflowErrors, request, |state, input| {
-        let workflow_id = path_param(workflow_id)?;
-        let errors = state.workflow_errors(&input.user_id_query()?, &workflow_id)?;
-        Ok(json(StatusCode::OK, &errors))
-    })
-    .await
+fn list_workflow_errors(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let workflow_id = input.path_param("workflowId")?;
+    let errors = state.workflow_errors(&input.user_id_query()?, &workflow_id)?;
+    Ok(json(StatusCode::OK, &errors))
 }
 
-async fn list_workflow_logs(
-    State(app): State<App>,
-    workflow_id: Result<Path<String>, PathRejection>,
-    request: Request,
-) -> Response {
-    app.serve(Operation::ListWorkflowLogs, request, |state, input| {
-        let workflow_id = path_param(workflow_id)?;
-        let logs = state.workflow_logs(&input.user_id_query()?, &workflow_id)?;
-        Ok(json(StatusCode::OK, &logs))
-    })
-    .await
+fn list_workflow_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let workflow_id = input.path_param("workflowId")?;
+    let logs = state.workflow_logs(&input.user_id_query()?, &workflow_id)?;
+    Ok(json(StatusCode::OK, &logs))
 }
 
-async fn deactivate_workflow(State(app): State<App>, request: Request) -> Response {
-    app.serve(Operation::DeactivateWorkflow, request, |state, input| {
-        set_active(state, input, false)
-    })
-    .await
+fn deactivate_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    set_active(state, input, false)
 }
 
-async fn activate_workflow(State(app): State<App>, request: Request) -> Response {
-    app.serve(Operation::ActivateWorkflow, request, |state, input| {
-        set_active(state, input, true)
-    })
-    .await
+fn activate_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    set_active(state, input, true)
 }
 
 fn set_active(state: &SandboxState, input: Input, active: bool) -> Result<Response, ApiError> {
@@ -170,20 +141,12 @@ fn set_active(state: &SandboxState, input: Input, active: bool) -> Result<Respon
     }))
 }
 
-async fn upgrade_workflow(
-    State(app): State<App>,
-    workflow_id: Result<Path<String>, PathRejection>,
-    request: Request,
-) -> Response {
-    app.serve(Operation::UpgradeWorkflow, request, |state, input| {
-        let workflow_id = path_param(workflow_id)?;
-        let body: UpgradeWorkflowRequest = input.json()?;
-        required("userId", &body.user_id)?;
-        let version =
-            state.upgrade_workflow(&body.user_id, &workflow_id, body.version.as_deref())?;
-        Ok(success(&format!("Workflow upgraded to version {version}")))
-    })
-    .await
+fn upgrade_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let workflow_id = input.path_param("workflowId")?;
+    let body: UpgradeWorkflowRequest = input.json()?;
+    required("userId", &body.user_id)?;
+    let version = state.upgrade_workflow(&body.user_id, &workflow_id, body.version.as_deref())?;
+    Ok(success(&format!("Workflow upgraded to version {version}")))
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
@@ -206,12 +169,8 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 
 impl App {
     /// Serves one call of `operation`: counts it, reads the body, applies a queued fault,
-    /// checks the API key and finally runs `handle`, which works on the state under its lock
-    /// and never awaits.
-    async fn serve<F>(&self, operation: Operation, request: Request, handle: F) -> Response
-    where
-        F: FnOnce(&SandboxState, Input) -> Result<Response, ApiError>,
-    {
+    /// checks the API key and finally runs the operation's [`handler`].
+    async fn serve(&self, operation: Operation, path: PathParams, request: Request) -> Response {
         self.state.record_request(operation);
         let (parts, body) = request.into_parts();
         // The body is read before anything is answered, so that no answer leaves unread
@@ -240,10 +199,13 @@ impl App {
             return error.into_response();
         }
         let input = Input {
+            path: path
+                .map(|Path(params)| params)
+                .map_err(|rejection| rejection.body_text()),
             query: parts.uri.query().map(str::to_owned),
             body,
         };
-        handle(&self.state, input).unwrap_or_else(IntoResponse::into_response)
+        handler(operation)(&self.state, input).unwrap_or_else(IntoResponse::into_response)
     }
 
     /// Accepts `Authorization: Bearer <API key>` with the scheme in any case.
@@ -269,8 +231,10 @@ impl App {
     }
 }
 
-/// What a handler gets from the request besides its path parameters.
+/// What a handler gets from the request.
 struct Input {
+    /// The path parameters, or why they could not be decoded (such as invalid UTF-8).
+    path: Result<Vec<(String, String)>, String>,
     query: Option<String>,
     body: Result<Bytes, ApiError>,
 }
@@ -291,6 +255,22 @@ impl Input {
     /// Parses the body, a JSON object, into `T`.
     fn json<T: DeserializeOwned>(self) -> Result<T, ApiError> {
         serde_json::from_value(self.json_object()?).map_err(invalid_body)
+    }
+
+    /// Returns the path parameter `name`, such as `workflowId` in
+    /// `/workflows/{workflowId}/logs`; one that cannot be decoded is a 400.
+    fn path_param(&self, name: &str) -> Result<String, ApiError> {
+        let params = self.path.as_ref().map_err(ApiError::bad_request)?;
+        params
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("The sandbox's route has no path parameter `{name}`"),
+                )
+            })
     }
 
     /// Returns the required, non-empty `userId` query parameter.
@@ -342,12 +322,6 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
     } else {
         Ok(bytes.into())
     }
-}
-
-fn path_param(param: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    param
-        .map(|Path(value)| value)
-        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
 fn required(field: &str, value: &str) -> Result<(), ApiError> {

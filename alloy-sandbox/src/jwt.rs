@@ -18,7 +18,7 @@ pub struct Claims {
     pub exp: i64,
 }
 
-/// The reason a token fails [`SandboxState::verify_token`](super::SandboxState::verify_token).
+/// The reason a token fails [`SandboxState::verify_token`](crate::SandboxState::verify_token).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenError {

@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::models::{
+use crate::wire::{
     ErrorResponse, IntegrationList, SuccessResponse, TokenResponse, User, WorkflowErrorList,
     WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };
@@ -1179,6 +1179,25 @@ async fn unknown_routes_get_404_and_wrong_methods_405() {
     // Unknown routes do not need the API key either: they do not exist.
     let reply = send(h.client.get(format!("{}/nope", h.sandbox.base_url()))).await;
     reply.assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+/// Path parameters are decoded by one generic extractor for every route: a value that is not
+/// UTF-8 once percent-decoded is still the caller's mistake (400), counted for its operation.
+#[tokio::test]
+async fn a_path_parameter_that_is_not_utf8_is_a_bad_request() {
+    let h = Harness::new().await;
+    for (path, operation) in [
+        ("/users/%FF/token", Operation::GenerateUserToken),
+        (
+            "/workflows/%C3%28/logs?userId=usr_1",
+            Operation::ListWorkflowLogs,
+        ),
+    ] {
+        h.get(path)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        assert_eq!(h.state().request_count(operation), 1, "{path}");
+    }
 }
 
 // ---- Faults ----------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 //!
 //! It listens on `127.0.0.1:8080` unless told otherwise and prints its URL and API key.
 
+use std::fmt;
+use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use alloy_api::sandbox::{Sandbox, SandboxConfig};
+use alloy_sandbox::{Sandbox, SandboxConfig};
 
 const USAGE: &str = "\
 Runs an in-process, Alloy-compatible sandbox of the Alloy Embedded API (2025-09).
@@ -88,15 +90,29 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    match run().await {
+        Ok(code) => code,
+        // The reader left early, as `alloy-sandbox --help | head -1` does: not an error, and
+        // nothing is left to say to anyone.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            complain(format_args!("cannot write to stdout: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the command; an error is a failure to write to stdout.
+async fn run() -> io::Result<ExitCode> {
     let (addr, api_key) = match parse_args(std::env::args().skip(1)) {
         Ok(Command::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            say(format_args!("{USAGE}"))?;
+            return Ok(ExitCode::SUCCESS);
         }
         Ok(Command::Run { addr, api_key }) => (addr, api_key),
         Err(message) => {
-            eprintln!("alloy-sandbox: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
+            complain(format_args!("{message}\n\n{USAGE}"));
+            return Ok(ExitCode::from(2));
         }
     };
 
@@ -107,26 +123,44 @@ async fn main() -> ExitCode {
     let sandbox = match Sandbox::start_with(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
-            eprintln!("alloy-sandbox: cannot listen on {addr}: {error}");
-            return ExitCode::FAILURE;
+            complain(format_args!("cannot listen on {addr}: {error}"));
+            return Ok(ExitCode::FAILURE);
         }
     };
-    println!("Alloy sandbox listening on {}", sandbox.base_url());
-    println!("API key: {}", sandbox.api_key());
-    println!("Press Ctrl-C to stop.");
+    // Without stdout nobody learns the URL and key, so there is no point in serving; the
+    // sandbox stops when dropped.
+    say(format_args!(
+        "Alloy sandbox listening on {}\nAPI key: {}\nPress Ctrl-C to stop.",
+        sandbox.base_url(),
+        sandbox.api_key()
+    ))?;
 
     let stopped = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     match stopped {
         Ok(()) => {
-            println!("Alloy sandbox stopped.");
-            ExitCode::SUCCESS
+            say(format_args!("Alloy sandbox stopped."))?;
+            Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            eprintln!("alloy-sandbox: cannot wait for Ctrl-C: {error}");
-            ExitCode::FAILURE
+            complain(format_args!("cannot wait for Ctrl-C: {error}"));
+            Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Writes a line to stdout through its lock; unlike `println!`, a closed stdout is an error
+/// to handle, not a panic.
+fn say(line: fmt::Arguments<'_>) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()
+}
+
+/// Writes `alloy-sandbox: <message>` to stderr; if stderr is gone too, there is nobody left
+/// to tell, so the error is dropped.
+fn complain(message: fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "alloy-sandbox: {message}");
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! produce. Point a client at the base URL with the sandbox's [`api_key`](Sandbox::api_key).
 //!
 //! ```no_run
-//! use alloy_api::sandbox::{Fault, Operation, Sandbox};
+//! use alloy_sandbox::{Fault, Operation, Sandbox};
 //!
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = Sandbox::start().await?;
@@ -45,7 +45,7 @@
 //!   (every run of the event fails) or `"fail": "<workflowId>"` (only that workflow's run).
 //! * Upgrades move to a strictly newer known version (the latest by default); an unknown,
 //!   older or equal version is a 400.
-//! * Errors always carry an [`ErrorResponse`](crate::models::ErrorResponse) JSON body whose
+//! * Errors always carry an [`ErrorResponse`](alloy_api::models::ErrorResponse) JSON body whose
 //!   `error` is the status's reason in upper snake case (`BAD_REQUEST`, `UNAUTHORIZED`,
 //!   `NOT_FOUND`, ...): 400 for malformed JSON, a body that is not a JSON object, wrong types,
 //!   missing or empty required fields and a missing `userId` query parameter (unknown fields
@@ -56,11 +56,15 @@
 //! * [`Fault`]s injected with [`Sandbox::inject_fault`] make the next calls fail or wait, and
 //!   [`SandboxState::request_count`] tells how many calls each [`Operation`] received.
 
+#![deny(missing_docs)]
+
 mod catalog;
 mod fault;
 mod jwt;
+mod operations;
 mod routes;
 mod state;
+pub mod wire;
 
 #[cfg(test)]
 mod tests;
@@ -73,8 +77,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use catalog::{CatalogEntry, CatalogWorkflow};
-pub use fault::{Fault, Operation, UnknownOperation};
+pub use fault::Fault;
 pub use jwt::{Claims, TokenError};
+pub use operations::{Operation, UnknownOperation};
 pub use state::{InstalledWorkflow, SandboxState, StateError};
 
 /// The longest lifetime of a user token: 30 minutes.
@@ -163,14 +168,14 @@ impl Sandbox {
         &self.api_key
     }
 
-    /// Returns a [`Client`](crate::Client) configured for this sandbox: its base URL and API
+    /// Returns a [`Client`](alloy_api::Client) configured for this sandbox: its base URL and API
     /// key, default everything else.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use alloy_api::AlloyApi;
-    /// let sandbox = alloy_api::sandbox::Sandbox::start().await?;
+    /// let sandbox = alloy_sandbox::Sandbox::start().await?;
     /// let client = sandbox.client()?;
     /// let user = client
     ///     .create_user(&alloy_api::models::CreateUserRequest::new("customer-42"))
@@ -179,8 +184,8 @@ impl Sandbox {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn client(&self) -> Result<crate::Client, crate::Error> {
-        crate::Client::builder()
+    pub fn client(&self) -> Result<alloy_api::Client, alloy_api::Error> {
+        alloy_api::Client::builder()
             .api_key(&self.api_key)
             .base_url(&self.base_url)
             .build()
@@ -253,7 +258,7 @@ impl fmt::Debug for Sandbox {
 ///
 /// ```
 /// use std::time::Duration;
-/// use alloy_api::sandbox::SandboxConfig;
+/// use alloy_sandbox::SandboxConfig;
 ///
 /// let config = SandboxConfig::new()
 ///     .with_api_key("sk_test_123")

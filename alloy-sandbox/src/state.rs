@@ -6,15 +6,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chrono::{SubsecRound as _, Utc};
+use chrono::{DateTime, SubsecRound as _, Utc};
 use ring::hmac;
 use serde_json::Value;
 
-use super::catalog::{CatalogEntry, CatalogWorkflow};
-use super::fault::{Fault, FaultHit, Operation};
-use super::jwt::{Claims, TokenError, TokenSigner};
-use crate::models::{
-    Integration, IntegrationList, Timestamp, User, WorkflowError, WorkflowErrorList, WorkflowLog,
+use crate::catalog::{CatalogEntry, CatalogWorkflow};
+use crate::fault::{Fault, FaultHit};
+use crate::jwt::{Claims, TokenError, TokenSigner};
+use crate::operations::Operation;
+use crate::wire::{
+    Integration, IntegrationList, User, WorkflowError, WorkflowErrorList, WorkflowLog,
     WorkflowLogList, WorkflowLogStatus,
 };
 
@@ -755,7 +756,7 @@ impl SandboxState {
     }
 }
 
-fn now() -> Timestamp {
+fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
 }
 
