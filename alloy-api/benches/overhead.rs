@@ -319,7 +319,7 @@ fn check_agree(rt: &tokio::runtime::Runtime, generated: &Client, hand: &Hand, fx
         same!(list_workflow_logs(&fx.workflow_id, &fx.user_id));
         same!(deactivate_workflow(&fx.workflow_action));
         same!(activate_workflow(&fx.workflow_action));
-        same!(upgrade_workflow(&fx.workflow_id, &fx.upgrade));
+        same!(upgrade_workflow_to_version(&fx.workflow_id, &fx.upgrade));
     });
 }
 

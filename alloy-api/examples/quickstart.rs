@@ -148,7 +148,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     for error in &errors.errors {
         println!(
             "   error {}: {}",
-            error.error_id,
+            error.error_id.as_deref().unwrap_or("-"),
             error.message.as_deref().unwrap_or("-")
         );
     }
@@ -184,7 +184,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     );
     let version = std::env::var("ALLOY_UPGRADE_VERSION").unwrap_or_else(|_| "2.0.0".into());
     let answer = api
-        .upgrade_workflow(
+        .upgrade_workflow_to_version(
             workflow_id,
             &UpgradeWorkflowRequest::new(&user_id).with_version(&version),
         )

@@ -2,11 +2,12 @@
 
 use crate::models::{
     CreateUserRequest, IntegrationList, SuccessResponse, TokenResponse, TriggerEventRequest,
-    UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowErrorList, WorkflowLogList,
+    UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowActivation, WorkflowErrorList,
+    WorkflowLogList, WorkflowUpgrade,
 };
 use crate::{Result, Transport, api_endpoint};
 
-/// The ten operations of the Alloy Embedded API, each one annotated signature.
+/// The operations of the Alloy Embedded API, each one annotated signature.
 ///
 /// Implemented for every [`Transport`], so `use alloy_api::AlloyApi;` is all it takes to call
 /// them on a [`Client`](crate::Client) or on a test double. Every returned future is `Send`.
@@ -61,7 +62,7 @@ pub trait AlloyApi: Transport {
     async fn deactivate_workflow(
         &self,
         #[body] request: &WorkflowActionRequest,
-    ) -> Result<SuccessResponse>;
+    ) -> Result<WorkflowActivation>;
 
     /// Re-enables a deactivated workflow for a user, resuming automated executions
     /// (`PUT /workflows/activate`).
@@ -69,16 +70,34 @@ pub trait AlloyApi: Transport {
     async fn activate_workflow(
         &self,
         #[body] request: &WorkflowActionRequest,
-    ) -> Result<SuccessResponse>;
+    ) -> Result<WorkflowActivation>;
 
-    /// Updates a user's installed workflow to a newer version with the latest integration
-    /// logic (`PUT /workflows/{workflowId}/upgrade`).
+    /// Upgrades a user's installed workflow to the latest version of its parent workflow
+    /// (`PUT /workflows/{workflowId}/upgrade?userId=`, no body), as Alloy's 2025-09
+    /// reference describes it.
+    ///
+    /// To choose the target version, as the seed document allows, use
+    /// [`upgrade_workflow_to_version`](Self::upgrade_workflow_to_version).
     #[api_endpoint(method = "PUT", path = "/workflows/<workflowId>/upgrade")]
     async fn upgrade_workflow(
         &self,
         workflow_id: &str,
+        #[query] user_id: &str,
+    ) -> Result<WorkflowUpgrade>;
+
+    /// Upgrades a user's installed workflow to a chosen version, or the latest when the
+    /// request names none (`PUT /workflows/{workflowId}/upgrade` with the body
+    /// `{userId, version}`): the seed document's form of the operation.
+    ///
+    /// Alloy's 2025-09 reference takes no body (a server that follows it answers 415 or
+    /// ignores the version); against Alloy's service use
+    /// [`upgrade_workflow`](Self::upgrade_workflow).
+    #[api_endpoint(method = "PUT", path = "/workflows/<workflowId>/upgrade")]
+    async fn upgrade_workflow_to_version(
+        &self,
+        workflow_id: &str,
         #[body] request: &UpgradeWorkflowRequest,
-    ) -> Result<SuccessResponse>;
+    ) -> Result<WorkflowUpgrade>;
 }
 
 impl<T: Transport + ?Sized> AlloyApi for T {}

@@ -12,12 +12,22 @@ use crate::client::{BEARER, Client, Inner};
 use crate::redact::{ApiKey, RedactedUrl};
 use crate::{Error, RetryPolicy};
 
-/// The base URL of the live service, the contract's server.
-pub const DEFAULT_BASE_URL: &str = "https://embedded.runalloy.com/2025-09";
+/// The base URL of the live service: the server of Alloy's 2025-09 reference.
+///
+/// Alloy serves its Embedded API 2025-09 here and selects the version with the
+/// `x-api-version` header ([`DEFAULT_API_VERSION`]), not the path. The seed document's
+/// `https://embedded.runalloy.com/2025-09` works through [`ClientBuilder::base_url`].
+pub const DEFAULT_BASE_URL: &str = "https://production.runalloy.com";
+/// The API version sent as `x-api-version` on every request unless configured otherwise.
+pub const DEFAULT_API_VERSION: &str = "2025-09";
+/// The name of the header that selects the API version.
+pub const API_VERSION_HEADER: &str = "x-api-version";
 /// The environment variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_ENV: &str = "ALLOY_API_KEY";
 /// The environment variable [`Client::from_env`] reads an optional base URL from.
 pub const BASE_URL_ENV: &str = "ALLOY_BASE_URL";
+/// The environment variable [`Client::from_env`] reads an optional API version from.
+pub const API_VERSION_ENV: &str = "ALLOY_API_VERSION";
 /// How long connecting to the server (TCP and TLS handshakes) may take, unless configured
 /// otherwise: 10 s.
 ///
@@ -60,6 +70,7 @@ pub const DEFAULT_USER_AGENT: &str = concat!("alloy-rs/", env!("CARGO_PKG_VERSIO
 pub struct ClientBuilder {
     api_key: ApiKey,
     base_url: Option<String>,
+    api_version: Option<String>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
@@ -74,6 +85,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url.as_deref().map(RedactedUrl))
+            .field("api_version", &self.api_version)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -99,6 +111,15 @@ impl ClientBuilder {
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the API version sent as `x-api-version` on every request; [`DEFAULT_API_VERSION`]
+    /// unless set. It must be non-empty printable ASCII without spaces (checked by
+    /// [`build`](Self::build)).
+    #[must_use]
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
         self
     }
 
@@ -179,6 +200,7 @@ impl ClientBuilder {
                 Error::config("the API key contains characters not allowed in a header")
             })?;
         authorization.set_sensitive(true);
+        let api_version = api_version(self.api_version.as_deref().unwrap_or(DEFAULT_API_VERSION))?;
         let user_agent =
             HeaderValue::try_from(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
                 .map_err(|_| {
@@ -203,6 +225,7 @@ impl ClientBuilder {
                 base_url,
                 base_path,
                 authorization,
+                api_version,
                 user_agent,
                 connect_timeout,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
@@ -213,6 +236,20 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Checks an API version: non-empty, printable ASCII without spaces (`2025-09`), so that it is
+/// a valid header value the server can read; anything else is a configuration error before
+/// any request.
+fn api_version(version: &str) -> Result<HeaderValue, Error> {
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::config(format!(
+            "invalid API version {:?}: it must be non-empty printable ASCII without spaces, \
+             such as `{DEFAULT_API_VERSION}`",
+            version.escape_debug().to_string()
+        )));
+    }
+    HeaderValue::from_str(version).map_err(|_| Error::config("invalid API version"))
 }
 
 /// Parses and checks a base URL: http(s), no query or fragment, `https` unless loopback or
@@ -334,6 +371,22 @@ mod tests {
         assert!(parse_base_url("ftp://api.example.com", true).is_err());
         assert!(parse_base_url("https://u:p@api.example.com", false).is_err());
         assert!(parse_base_url("https://api.example.com/?a=b", false).is_err());
+    }
+
+    #[test]
+    fn api_versions_must_be_printable_ascii() {
+        assert_eq!(api_version("2025-09").unwrap(), "2025-09");
+        for bad in ["", " ", "2025 09", "2025-09\r\nx: y", "2025-09é", "\t"] {
+            let error = api_version(bad).unwrap_err();
+            assert!(matches!(error, Error::Config { .. }), "{bad:?}");
+            assert!(error.to_string().contains("API version"), "{error}");
+        }
+        let error = Client::builder()
+            .api_key("k")
+            .api_version("")
+            .build()
+            .unwrap_err();
+        assert!(error.to_string().contains("API version"), "{error}");
     }
 
     #[test]

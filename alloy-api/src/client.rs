@@ -9,7 +9,9 @@ use bytes::{Bytes, BytesMut};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use url::Url;
 
-use crate::builder::{API_KEY_ENV, BASE_URL_ENV, ClientBuilder};
+use crate::builder::{
+    API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
+};
 use crate::error::TimeoutKind;
 use crate::redact::redact_secret;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
@@ -43,6 +45,7 @@ pub(crate) struct Inner {
     /// The base URL's path without its trailing `/`, prefixed to every endpoint's path.
     pub(crate) base_path: String,
     pub(crate) authorization: HeaderValue,
+    pub(crate) api_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -56,14 +59,17 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Builds a client from `ALLOY_API_KEY` and, when set, `ALLOY_BASE_URL`, with the
-    /// defaults for everything else.
+    /// Builds a client from `ALLOY_API_KEY` and, when set, `ALLOY_BASE_URL` and
+    /// `ALLOY_API_VERSION`, with the defaults for everything else.
     pub fn from_env() -> Result<Self, Error> {
         let key = std::env::var(API_KEY_ENV)
             .map_err(|_| Error::config(format!("{API_KEY_ENV} is not set")))?;
         let mut builder = Self::builder().api_key(key);
         if let Ok(base_url) = std::env::var(BASE_URL_ENV) {
             builder = builder.base_url(base_url);
+        }
+        if let Ok(version) = std::env::var(API_VERSION_ENV) {
+            builder = builder.api_version(version);
         }
         builder.build()
     }
@@ -96,8 +102,9 @@ impl Client {
         let mut http = reqwest::Request::new(request.method().to_http(), url);
         *http.timeout_mut() = Some(inner.timeout);
         let headers = http.headers_mut();
-        headers.reserve(4 + request.headers().len());
+        headers.reserve(5 + request.headers().len());
         headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers.insert(API_VERSION_HEADER, inner.api_version.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, inner.user_agent.clone());
         // An endpoint's header parameter replaces the client's default of the same name

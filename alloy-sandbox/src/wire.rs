@@ -236,7 +236,7 @@ mod tests {
             }],
         });
         let error = &errors.errors[0];
-        assert_eq!(error.error_id, "err_1");
+        assert_eq!(error.error_id.as_deref(), Some("err_1"));
         assert_eq!(error.workflow_id.as_deref(), Some("wf_1"));
         assert_eq!(error.message.as_deref(), Some("boom"));
         assert_eq!(error.occurred_at, Some(at));

@@ -193,7 +193,8 @@ impl Shared {
 /// A scriptable HTTP/1.1 server on `127.0.0.1` and an ephemeral port.
 ///
 /// Each request takes the next scripted [`Reply`]; when the script is empty, the fallback
-/// (`200 {}` unless set). Stops when dropped, closing every connection.
+/// (`200 {"data": []}` unless set: an empty list for every list operation, and an answer
+/// every acknowledging operation accepts). Stops when dropped, closing every connection.
 pub struct FaultServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -201,7 +202,7 @@ pub struct FaultServer {
 }
 
 impl FaultServer {
-    /// Starts a server whose fallback reply is `200 {}`.
+    /// Starts a server whose fallback reply is `200 {"data": []}`.
     pub async fn start() -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -209,7 +210,7 @@ impl FaultServer {
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             script: Mutex::new(VecDeque::new()),
-            fallback: Mutex::new(Reply::status(200)),
+            fallback: Mutex::new(Reply::json(200, &serde_json::json!({ "data": [] }))),
             requests: Mutex::new(Vec::new()),
             first_bytes: Mutex::new(Vec::new()),
             received: watch::Sender::new(0),

@@ -57,7 +57,7 @@ impl Op {
 
     /// A success body every operation decodes.
     fn ok() -> Reply {
-        Reply::json(201, &json!({ "userId": "usr_1" }))
+        Reply::json(201, &json!({ "userId": "usr_1", "data": [] }))
     }
 }
 
@@ -116,7 +116,7 @@ async fn a_post_declared_idempotent_is_retried_and_a_get_declared_not_is_not() {
     let server = FaultServer::with_script([Reply::status(503), Reply::status(502)]).await;
     let c = client(&server.base_url());
     let job = json!({ "id": "job_1" });
-    assert_eq!(c.submit_job(&job).await.unwrap(), json!({}));
+    assert_eq!(c.submit_job(&job).await.unwrap(), json!({ "data": [] }));
     assert_eq!(server.request_count(), 3);
     let requests = server.requests();
     assert!(

@@ -120,7 +120,7 @@ async fn the_whole_story_runs_against_the_sandbox() {
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].workflow_id.as_deref(), Some(INVOICE_EXPORT));
     let upgraded = api
-        .upgrade_workflow(
+        .upgrade_workflow_to_version(
             INVOICE_EXPORT,
             &UpgradeWorkflowRequest::new(uid).with_version("1.1.0"),
         )
@@ -197,18 +197,24 @@ async fn errors_come_back_typed() {
     let api = client_for(&sandbox);
     let uid = new_user(&api, "taken").await;
 
-    // 400: a duplicate or empty username, a non-object payload, a bad upgrade.
+    // 400: a duplicate or empty username, a bad upgrade.
     for request in [CreateUserRequest::new("taken"), CreateUserRequest::new("")] {
         let err = api.create_user(&request).await.unwrap_err();
         assert_eq!(err.status().unwrap().as_u16(), 400, "{err}");
         assert!(err.message().is_some());
     }
+    // A payload that is not an object never leaves the client.
+    let sent = sandbox.state().request_count(Operation::TriggerEvent);
     let err = api
         .trigger_event(&TriggerEventRequest::new(&uid, "x").with_data(serde_json::json!("text")))
         .await
         .unwrap_err();
-    assert_eq!(err.status().unwrap().as_u16(), 400);
-    api.upgrade_workflow(
+    assert!(
+        matches!(err, alloy_api::Error::InvalidArgument { .. }),
+        "{err:?}"
+    );
+    assert_eq!(sandbox.state().request_count(Operation::TriggerEvent), sent);
+    api.upgrade_workflow_to_version(
         ORDER_SYNC,
         &UpgradeWorkflowRequest::new(&uid).with_version("2.0.0"),
     )
@@ -216,7 +222,7 @@ async fn errors_come_back_typed() {
     .unwrap();
     for version in ["1.1.0", "2.0.0", "9.9.9"] {
         let err = api
-            .upgrade_workflow(
+            .upgrade_workflow_to_version(
                 ORDER_SYNC,
                 &UpgradeWorkflowRequest::new(&uid).with_version(version),
             )

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use alloy_api::models::{UpgradeWorkflowRequest, WorkflowActionRequest};
+use alloy_api::models::WorkflowActionRequest;
 use alloy_api::{AlloyApi, Client, DEFAULT_BASE_URL, Error, RetryPolicy, Transport, api_endpoint};
 use alloy_sandbox::Sandbox;
 use proptest::prelude::*;
@@ -137,10 +137,7 @@ async fn empty_and_dot_segments_are_refused_before_sending() {
             ),
             "{bad:?}: {err:?}"
         );
-        let err = c
-            .upgrade_workflow(bad, &UpgradeWorkflowRequest::new("usr_1"))
-            .await
-            .unwrap_err();
+        let err = c.upgrade_workflow(bad, "usr_1").await.unwrap_err();
         assert!(
             matches!(
                 err,

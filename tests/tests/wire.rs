@@ -201,7 +201,7 @@ async fn list_workflow_errors_fills_path_and_query() {
         .await
         .unwrap();
     mock.assert_async().await;
-    assert_eq!(list.errors[0].error_id, "err_001");
+    assert_eq!(list.errors[0].error_id.as_deref(), Some("err_001"));
     assert_round_trips("listWorkflowErrors", &list);
 }
 
@@ -260,7 +260,7 @@ async fn upgrade_workflow_puts_path_and_body() {
     .await;
     let request = UpgradeWorkflowRequest::new("usr_abc123").with_version("2.0.0");
     let response = client(&server)
-        .upgrade_workflow("wf_xyz456", &request)
+        .upgrade_workflow_to_version("wf_xyz456", &request)
         .await
         .unwrap();
     mock.assert_async().await;

@@ -116,7 +116,7 @@ impl BuildBench {
                 ready(c.activate_workflow(&fx.workflow_action)).unwrap(),
             )),
             _ => drop(black_box(
-                ready(c.upgrade_workflow(&fx.workflow_id, &fx.upgrade)).unwrap(),
+                ready(c.upgrade_workflow_to_version(&fx.workflow_id, &fx.upgrade)).unwrap(),
             )),
         }
     }
@@ -135,7 +135,7 @@ impl BuildBench {
             6 => h.list_workflow_logs_request(&fx.workflow_id, &fx.user_id),
             7 => h.deactivate_workflow_request(&fx.workflow_action),
             8 => h.activate_workflow_request(&fx.workflow_action),
-            _ => h.upgrade_workflow_request(&fx.workflow_id, &fx.upgrade),
+            _ => h.upgrade_workflow_to_version_request(&fx.workflow_id, &fx.upgrade),
         };
         black_box(request.build().unwrap());
         match i {

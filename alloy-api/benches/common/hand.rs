@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use alloy_api::models::{
     CreateUserRequest, ErrorResponse, IntegrationList, SuccessResponse, TokenResponse,
-    TriggerEventRequest, UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowErrorList,
-    WorkflowLogList,
+    TriggerEventRequest, UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowActivation,
+    WorkflowErrorList, WorkflowLogList, WorkflowUpgrade,
 };
 use bytes::Bytes;
 use http::StatusCode;
@@ -260,7 +260,7 @@ impl Hand {
     pub async fn deactivate_workflow(
         &self,
         request: &WorkflowActionRequest,
-    ) -> Result<SuccessResponse, HandError> {
+    ) -> Result<WorkflowActivation, HandError> {
         self.call(self.deactivate_workflow_request(request)).await
     }
 
@@ -272,11 +272,11 @@ impl Hand {
     pub async fn activate_workflow(
         &self,
         request: &WorkflowActionRequest,
-    ) -> Result<SuccessResponse, HandError> {
+    ) -> Result<WorkflowActivation, HandError> {
         self.call(self.activate_workflow_request(request)).await
     }
 
-    pub fn upgrade_workflow_request(
+    pub fn upgrade_workflow_to_version_request(
         &self,
         workflow_id: &str,
         request: &UpgradeWorkflowRequest,
@@ -285,12 +285,12 @@ impl Hand {
         self.request(Method::PUT, &path).json(request)
     }
 
-    pub async fn upgrade_workflow(
+    pub async fn upgrade_workflow_to_version(
         &self,
         workflow_id: &str,
         request: &UpgradeWorkflowRequest,
-    ) -> Result<SuccessResponse, HandError> {
-        self.call(self.upgrade_workflow_request(workflow_id, request))
+    ) -> Result<WorkflowUpgrade, HandError> {
+        self.call(self.upgrade_workflow_to_version_request(workflow_id, request))
             .await
     }
 }
@@ -427,7 +427,7 @@ macro_rules! call_op {
                 .map(drop)
                 .map_err(|e| e.to_string()),
             _ => c
-                .upgrade_workflow(&fx.workflow_id, &fx.upgrade)
+                .upgrade_workflow_to_version(&fx.workflow_id, &fx.upgrade)
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),

@@ -1,37 +1,125 @@
 use serde::{Deserialize, Serialize};
 
-/// An available integration in the Alloy catalog.
+use super::de;
+
+/// An integration of the Alloy catalog, as listed for one user.
+///
+/// Decodes both shapes of the API: Alloy's 2025-09 reference (`primaryConnector`, `icon`,
+/// `description`, `workflows`, `credentials`) and the seed document (`name`, `iconUrl`,
+/// `category`). Fields only one of them sends are optional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Integration {
     /// Unique identifier for the integration.
     pub integration_id: String,
-    /// Display name of the integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Display name of the integration: the reference's `primaryConnector`, the seed's `name`.
+    #[serde(
+        default,
+        alias = "primaryConnector",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub name: Option<String>,
-    /// Integration category.
+    /// What the integration does (reference only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Integration category (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// URL to the integration icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// URL of the integration's icon: the reference's `icon`, the seed's `iconUrl`.
+    #[serde(default, alias = "icon", skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// Whether the integration is installed for the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed: Option<bool>,
+    /// The integration's workflows, installed or not (reference only; typed from Alloy's
+    /// example).
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub workflows: Vec<IntegrationWorkflow>,
+    /// The credentials the integration needs, by name (reference only; typed from Alloy's
+    /// example).
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub credentials: Vec<String>,
 }
 
-/// List of available integrations.
+/// A workflow of an [`Integration`] (Alloy's 2025-09 reference; typed from its example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct IntegrationWorkflow {
+    /// Unique identifier of the workflow.
+    pub workflow_id: String,
+    /// Display name of the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the user has the workflow installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<bool>,
+    /// Whether the installed workflow runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// The latest version of the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The version the user has installed, when installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_version: Option<i64>,
+    /// The connectors (apps) the workflow uses.
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub connectors: Vec<Connector>,
+}
+
+/// A connector (an app) a workflow uses (Alloy's 2025-09 reference; typed from its example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Connector {
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the connector within the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The connector's kind (the app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    /// URL of the connector's icon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// A short description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+}
+
+/// List of integrations: the reference's `{"data": [...]}` or the seed's
+/// `{"integrations": [...]}`.
+///
+/// A body with neither key is a decode error that keeps the body, never an empty list; a
+/// `null` list is empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IntegrationList {
     /// List of integration records.
-    #[serde(default)]
+    #[serde(alias = "data", deserialize_with = "de::list")]
     pub integrations: Vec<Integration>,
 }
 
 /// Request body for triggering a custom workflow event.
+///
+/// `data` is always sent (`{}` when no payload was set): Alloy's reference requires it.
 ///
 /// ```
 /// use alloy_api::models::TriggerEventRequest;
@@ -47,25 +135,98 @@ pub struct TriggerEventRequest {
     pub user_id: String,
     /// Event name to trigger.
     pub event: String,
-    /// Event payload data: a JSON object (the API answers 400 to anything else).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+    /// Event payload: a JSON object. Anything else is refused before sending, with
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+    #[serde(default = "empty_object", serialize_with = "de::object")]
+    pub data: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
 }
 
 impl TriggerEventRequest {
-    /// Creates a request that triggers `event` for the user `user_id`, without payload.
+    /// Creates a request that triggers `event` for the user `user_id`, with an empty payload
+    /// (`{}`).
     pub fn new(user_id: impl Into<String>, event: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
             event: event.into(),
-            data: None,
+            data: empty_object(),
         }
     }
 
     /// Sets the event payload, which must be a JSON object.
     #[must_use]
     pub fn with_data(mut self, data: serde_json::Value) -> Self {
-        self.data = Some(data);
+        self.data = data;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn both_shapes_of_the_integration_list_decode() {
+        let official: IntegrationList = serde_json::from_value(json!({ "data": [{
+            "integrationId": "int_1",
+            "description": "Sync orders",
+            "primaryConnector": "shopify",
+            "installed": true,
+            "icon": "https://cdn.example.com/shopify.png",
+            "workflows": [{
+                "workflowId": "wf_1", "name": "Orders", "installed": true, "active": true,
+                "version": 3, "installedVersion": 2,
+                "connectors": [{ "name": "Shopify", "id": "c1", "connector": "shopify",
+                                 "icon": "i", "subtitle": "s" }]
+            }],
+            "credentials": ["shopify"]
+        }]}))
+        .unwrap();
+        let integration = &official.integrations[0];
+        assert_eq!(integration.name.as_deref(), Some("shopify"));
+        assert_eq!(
+            integration.icon_url.as_deref(),
+            Some("https://cdn.example.com/shopify.png")
+        );
+        assert_eq!(integration.workflows[0].installed_version, Some(2));
+        assert_eq!(
+            integration.workflows[0].connectors[0].connector.as_deref(),
+            Some("shopify")
+        );
+        assert_eq!(integration.credentials, ["shopify"]);
+
+        let seed: IntegrationList = serde_json::from_value(json!({ "integrations": [{
+            "integrationId": "int_1", "name": "Shopify", "category": "E-commerce",
+            "iconUrl": "https://cdn.example.com/shopify.png", "installed": false
+        }]}))
+        .unwrap();
+        assert_eq!(seed.integrations[0].category.as_deref(), Some("E-commerce"));
+        assert!(seed.integrations[0].workflows.is_empty());
+    }
+
+    #[test]
+    fn a_list_under_no_known_key_is_an_error_not_an_empty_list() {
+        for body in [
+            json!({}),
+            json!({ "items": [] }),
+            json!({ "integration": [] }),
+        ] {
+            assert!(serde_json::from_value::<IntegrationList>(body).is_err());
+        }
+        let null: IntegrationList = serde_json::from_value(json!({ "data": null })).unwrap();
+        assert!(null.integrations.is_empty());
+    }
+
+    #[test]
+    fn data_is_always_sent_and_must_be_an_object() {
+        let plain = serde_json::to_value(TriggerEventRequest::new("u", "e")).unwrap();
+        assert_eq!(plain, json!({ "userId": "u", "event": "e", "data": {} }));
+        let wrong = TriggerEventRequest::new("u", "e").with_data(json!([1]));
+        let error = serde_json::to_vec(&wrong).unwrap_err().to_string();
+        assert!(error.contains("must be a JSON object"), "{error}");
     }
 }

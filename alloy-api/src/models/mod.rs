@@ -1,22 +1,32 @@
-//! Request and response types of the Alloy Embedded API (contract version 2025-09).
+//! Request and response types of the Alloy Embedded API (version 2025-09).
 //!
-//! Every type uses the API's camelCase field names on the wire. Response types tolerate
-//! unknown fields and the fields the live service leaves out (those are `Option`s or default
-//! to empty lists); request types are built in one expression with `new` and `with_*` methods.
+//! Every type uses the API's camelCase field names on the wire. Response types decode both
+//! shapes the client supports: Alloy's own 2025-09 reference (`{"data": [...]}` envelopes,
+//! its field names) and the seed document the project started from (`{"logs": [...]}`, its
+//! field names); a field name one of them uses is a serde alias of the other's, and fields
+//! only one of them sends are `Option`s or default to empty lists. A list response that has
+//! none of the known keys is a decode error that keeps the body, never an empty list; a `null`
+//! list is empty. Timestamps are read in the common forms (RFC 3339, without offset as UTC,
+//! epoch milliseconds). Unknown fields are ignored and unknown enum values kept. Request
+//! types are built in one expression with `new` and `with_*` methods.
 //!
 //! Every type is `#[non_exhaustive]`, and so are the enums: a later version can add the
 //! fields and values the API gains without breaking code that reads these types. Read fields
 //! directly; build requests with their constructors.
 
+mod de;
 mod integrations;
 mod users;
 mod workflows;
 
-pub use integrations::{Integration, IntegrationList, TriggerEventRequest};
+pub use integrations::{
+    Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,
+};
 pub use users::{CreateUserRequest, TokenResponse, User};
 pub use workflows::{
-    UnknownValue, UpgradeWorkflowRequest, WorkflowActionRequest, WorkflowError, WorkflowErrorList,
-    WorkflowLog, WorkflowLogList, WorkflowLogStatus,
+    StepInput, StepResult, UnknownValue, UpgradeWorkflowRequest, WorkflowActionRequest,
+    WorkflowActivation, WorkflowError, WorkflowErrorList, WorkflowLog, WorkflowLogList,
+    WorkflowLogStatus, WorkflowUpgrade,
 };
 
 use serde::{Deserialize, Serialize};
@@ -24,7 +34,9 @@ use serde::{Deserialize, Serialize};
 /// A timestamp as the API sends it: an RFC 3339 date-time in UTC.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
-/// Standard success response of the lifecycle and event operations.
+/// The answer of the operations that acknowledge (trigger an event, purge logs): Alloy's
+/// reference sends `{"message": ...}`, the seed document `{"success": ..., "message": ...}`;
+/// an empty answer (a 204, say) is a success with no fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -3,6 +3,9 @@ use serde::{Deserialize, Serialize};
 use super::Timestamp;
 
 /// An end user in the Alloy Embedded platform.
+///
+/// Alloy's 2025-09 reference answers a creation with `{"userId": ...}` only; the seed
+/// document with the whole user. Only `userId` is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -15,8 +18,12 @@ pub struct User {
     /// Full display name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
-    /// Timestamp when the user was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Timestamp when the user was created (seed document only).
+    #[serde(
+        default,
+        deserialize_with = "super::de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub created_at: Option<Timestamp>,
 }
 

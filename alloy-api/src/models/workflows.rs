@@ -2,33 +2,48 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::Timestamp;
+use super::{Timestamp, de};
 
 /// A workflow execution error record.
+///
+/// Decodes both shapes: the seed document's (`errorId`, `occurredAt`) and the one Alloy's
+/// 2025-09 reference shows (`errorOccurredAt`, `block`; that response is marked unverified in
+/// the reference, which took it from the 2024-03 example).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowError {
-    /// Unique identifier for the error.
-    pub error_id: String,
+    /// Unique identifier for the error (seed document only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
     /// Workflow identifier where the error occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
     /// Human-readable error description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Timestamp when the error occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the error occurred: the seed's `occurredAt`, the reference's `errorOccurredAt`.
+    #[serde(
+        default,
+        alias = "errorOccurredAt",
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub occurred_at: Option<Timestamp>,
+    /// The block (step) of the workflow that failed. Unverified in Alloy's reference, so kept
+    /// as the JSON it is (a block name, in the 2024-03 example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<serde_json::Value>,
 }
 
-/// List of workflow execution errors.
+/// List of workflow execution errors: the reference's `{"data": [...]}` or the seed's
+/// `{"errors": [...]}`. A body with neither key is a decode error, never an empty list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowErrorList {
     /// List of error records.
-    #[serde(default)]
+    #[serde(alias = "data", deserialize_with = "de::list")]
     pub errors: Vec<WorkflowError>,
 }
 
@@ -115,33 +130,126 @@ impl<'de> Deserialize<'de> for WorkflowLogStatus {
 }
 
 /// A workflow execution log entry.
+///
+/// Decodes both shapes: the seed document's (`logId`, `status`, `executedAt`, `duration`)
+/// and Alloy's 2025-09 reference (`executionId`, `startedAt`, `stoppedAt`, `finished`,
+/// `results`, `inputs`; typed from Alloy's example).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowLog {
-    /// Unique identifier for the log entry.
+    /// Unique identifier of the execution: the seed's `logId`, the reference's `executionId`.
+    #[serde(alias = "executionId")]
     pub log_id: String,
-    /// Workflow identifier.
+    /// Workflow identifier (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
-    /// Execution status.
+    /// Execution status (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkflowLogStatus>,
-    /// Timestamp when the workflow was executed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// When the execution started: the seed's `executedAt`, the reference's `startedAt`.
+    #[serde(
+        default,
+        alias = "startedAt",
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub executed_at: Option<Timestamp>,
-    /// Execution duration in milliseconds.
+    /// Execution duration in milliseconds (seed document only; see
+    /// [`duration_ms`](Self::duration_ms)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<u64>,
+    /// When the execution stopped (reference only).
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stopped_at: Option<Timestamp>,
+    /// Whether the execution has finished (reference only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<bool>,
+    /// What each step produced (reference only).
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub results: Vec<StepResult>,
+    /// What each step received (reference only).
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub inputs: Vec<StepInput>,
 }
 
-/// List of workflow execution logs.
+impl WorkflowLog {
+    /// Returns how long the execution took in milliseconds: the seed's `duration`, or the
+    /// time from `startedAt` to `stoppedAt` when the server sent those instead.
+    pub fn duration_ms(&self) -> Option<u64> {
+        self.duration.or_else(|| {
+            let elapsed = self.stopped_at? - self.executed_at?;
+            u64::try_from(elapsed.num_milliseconds()).ok()
+        })
+    }
+}
+
+/// What one step (connector) of an execution produced (Alloy's 2025-09 reference; typed
+/// from its example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct StepResult {
+    /// The connector (step) that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
+    /// When the step started.
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub started_at: Option<Timestamp>,
+    /// When the step stopped.
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub stopped_at: Option<Timestamp>,
+    /// The records the step output, in batches.
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub data: Vec<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+/// What one step (connector) of an execution received (Alloy's 2025-09 reference; typed
+/// from its example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct StepInput {
+    /// The connector (step) that received it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
+    /// The input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+/// List of workflow execution logs: the reference's `{"data": [...]}` or the seed's
+/// `{"logs": [...]}`. A body with neither key is a decode error, never an empty list.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowLogList {
     /// List of log entries.
-    #[serde(default)]
+    #[serde(alias = "data", deserialize_with = "de::list")]
     pub logs: Vec<WorkflowLog>,
 }
 
@@ -172,7 +280,10 @@ impl WorkflowActionRequest {
     }
 }
 
-/// Request body for upgrading a workflow.
+/// Request body of the seed document's form of upgrading a workflow
+/// ([`AlloyApi::upgrade_workflow_to_version`](crate::AlloyApi::upgrade_workflow_to_version)):
+/// the user and, optionally, the target version. Alloy's 2025-09 reference takes no body and
+/// always upgrades to the latest version.
 ///
 /// ```
 /// use alloy_api::models::UpgradeWorkflowRequest;
@@ -207,6 +318,47 @@ impl UpgradeWorkflowRequest {
     }
 }
 
+/// The answer to activating or deactivating a workflow.
+///
+/// Alloy's 2025-09 reference answers `{"activated": true}` (for deactivation
+/// `{"activated": false}`; that response is marked unverified there, taken from 2024-03); the
+/// seed document answers `{"success": ..., "message": ...}`. Every field is optional, and an
+/// empty answer (a 204, say) is a success with no fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowActivation {
+    /// Whether the workflow is now active (reference only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activated: Option<bool>,
+    /// Whether the operation succeeded (seed document only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Human-readable message (seed document only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The answer to upgrading a workflow.
+///
+/// Alloy's 2025-09 reference shows `{"upgraded": ...}` but marks it unverified (taken from
+/// 2024-03, where it was a boolean), so `upgraded` is kept as the JSON it is; the seed
+/// document answers `{"success": ..., "message": ...}`. An empty answer is a success.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowUpgrade {
+    /// Whether the workflow was upgraded (reference only; unverified, a boolean in 2024-03).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgraded: Option<serde_json::Value>,
+    /// Whether the operation succeeded (seed document only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// Human-readable message (seed document only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +391,37 @@ mod tests {
             log.executed_at.unwrap().to_rfc3339(),
             "2026-04-19T10:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn the_reference_log_shape_decodes() {
+        let list: WorkflowLogList = serde_json::from_str(
+            r#"{"data":[{"executionId":"ex_1","startedAt":"2025-09-01T10:00:00Z",
+               "stoppedAt":"2025-09-01T10:00:01.500Z","finished":true,
+               "results":[{"connectorId":"shopify","startedAt":"2025-09-01T10:00:00Z",
+                           "stoppedAt":"2025-09-01T10:00:01Z","data":[[{"id":1}]]}],
+               "inputs":[{"connectorId":"shopify","data":{"orderId":"o1"}}]}]}"#,
+        )
+        .unwrap();
+        let log = &list.logs[0];
+        assert_eq!(log.log_id, "ex_1");
+        assert_eq!(log.finished, Some(true));
+        assert_eq!(log.duration_ms(), Some(1500));
+        assert_eq!(log.results[0].data[0][0]["id"], 1);
+        assert_eq!(log.inputs[0].data.as_ref().unwrap()["orderId"], "o1");
+    }
+
+    #[test]
+    fn both_error_shapes_decode_and_unknown_keys_do_not() {
+        let official: WorkflowErrorList = serde_json::from_str(
+            r#"{"data":[{"workflowId":"wf_1","block":"Shopify","message":"boom",
+               "errorOccurredAt":"2025-09-01T10:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(official.errors[0].block, Some(serde_json::json!("Shopify")));
+        assert!(official.errors[0].occurred_at.is_some());
+        assert_eq!(official.errors[0].error_id, None);
+        assert!(serde_json::from_str::<WorkflowErrorList>(r#"{"items":[]}"#).is_err());
+        assert!(serde_json::from_str::<WorkflowLogList>(r#"{"errors":[]}"#).is_err());
     }
 }
