@@ -88,7 +88,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
             }
             "--contract" => {
                 let raw = value("--contract")?;
-                contract = raw.parse().map_err(|error| format!("--contract: {error}"))?;
+                contract = raw
+                    .parse()
+                    .map_err(|error| format!("--contract: {error}"))?;
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -132,9 +134,7 @@ async fn run() -> io::Result<ExitCode> {
         }
     };
 
-    let mut config = SandboxConfig::new()
-        .with_addr(addr)
-        .with_contract(contract);
+    let mut config = SandboxConfig::new().with_addr(addr).with_contract(contract);
     if let Some(api_key) = api_key {
         config = config.with_api_key(api_key);
     }
@@ -248,8 +248,15 @@ mod tests {
         assert!(parse(&["--api-key=a b"]).is_err());
         assert!(parse(&["--verbose"]).unwrap_err().contains("--verbose"));
         assert!(parse(&["8080"]).is_err());
-        assert!(parse(&["--contract"]).unwrap_err().contains("needs a value"));
+        assert!(
+            parse(&["--contract"])
+                .unwrap_err()
+                .contains("needs a value")
+        );
         let unknown = parse(&["--contract", "2024-03"]).unwrap_err();
-        assert!(unknown.contains("2024-03") && unknown.contains("official"), "{unknown}");
+        assert!(
+            unknown.contains("2024-03") && unknown.contains("official"),
+            "{unknown}"
+        );
     }
 }

@@ -240,7 +240,10 @@ fn set_active(state: &SandboxState, input: Input, active: bool) -> Result<Respon
             };
             let user_id = state.resolve_user(&body.user_id)?;
             state.set_workflow_active(&user_id, &workflow_id, active)?;
-            Ok(json(StatusCode::OK, &ActivatedResponse { activated: active }))
+            Ok(json(
+                StatusCode::OK,
+                &ActivatedResponse { activated: active },
+            ))
         }
     }
 }
@@ -455,7 +458,10 @@ impl Input {
     /// Returns the user an optional `userId` query parameter names (id or username); an empty
     /// value counts as absent.
     fn optional_user_query(&self, state: &SandboxState) -> Result<Option<String>, ApiError> {
-        match self.query_param("userId").filter(|user_id| !user_id.is_empty()) {
+        match self
+            .query_param("userId")
+            .filter(|user_id| !user_id.is_empty())
+        {
             Some(reference) => Ok(Some(state.resolve_user(&reference)?)),
             None => Ok(None),
         }

@@ -252,7 +252,12 @@ impl SandboxState {
         self.shared
             .catalog
             .iter()
-            .flat_map(|entry| entry.workflows.iter().map(move |workflow| (entry, workflow)))
+            .flat_map(|entry| {
+                entry
+                    .workflows
+                    .iter()
+                    .map(move |workflow| (entry, workflow))
+            })
             .find(|(_, workflow)| workflow.workflow_id == workflow_id)
             .ok_or_else(|| StateError::UnknownWorkflow(workflow_id.to_owned()))
     }
@@ -270,7 +275,11 @@ impl SandboxState {
     }
 
     /// Returns the version name that the official number `number` of the workflow stands for.
-    pub(crate) fn version_name(&self, workflow_id: &str, number: u32) -> Result<String, StateError> {
+    pub(crate) fn version_name(
+        &self,
+        workflow_id: &str,
+        number: u32,
+    ) -> Result<String, StateError> {
         let workflow = self.catalog_workflow(workflow_id)?;
         workflow
             .version_name(number)
@@ -835,7 +844,10 @@ impl SandboxState {
             .collect();
         // Stable: runs of the same instant keep the order they were recorded in.
         executions.sort_by_key(|(at, _)| *at);
-        Ok(executions.into_iter().map(|(_, execution)| execution).collect())
+        Ok(executions
+            .into_iter()
+            .map(|(_, execution)| execution)
+            .collect())
     }
 
     /// Returns the errors of a workflow in the official contract's shape, oldest first: of the

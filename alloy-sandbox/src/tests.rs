@@ -1572,9 +1572,7 @@ async fn seed_ignores_the_version_header_and_extra_query_parameters() {
         let (method, path, body) = sample_call(operation, &user);
         let extra = if path.contains('?') { '&' } else { '?' };
         let path = format!("{path}{extra}userId={user}&page=1&limit=99&order=sideways");
-        let mut request = h
-            .request(method, &path)
-            .header("x-api-version", "2025-09");
+        let mut request = h.request(method, &path).header("x-api-version", "2025-09");
         if let Some(body) = body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
@@ -1631,9 +1629,7 @@ async fn official_tokens_need_the_user_in_the_query_too() {
     let alice = h.official_user("alice").await;
     let bob = h.official_user("bob").await;
 
-    let reply = h
-        .get(&format!("/users/{alice}/token?userId={alice}"))
-        .await;
+    let reply = h.get(&format!("/users/{alice}/token?userId={alice}")).await;
     assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
     let token: TokenResponse = reply.parse();
     assert_eq!(h.sandbox.verify_token(&token.token).unwrap().sub, alice);
@@ -1655,7 +1651,10 @@ async fn official_tokens_need_the_user_in_the_query_too() {
         .get(&format!("/users/{alice}/token?userId={bob}"))
         .await
         .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
-    assert!(message.contains(&bob) && message.contains(&alice), "{message}");
+    assert!(
+        message.contains(&bob) && message.contains(&alice),
+        "{message}"
+    );
     h.get("/users/usr_missing/token?userId=usr_missing")
         .await
         .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
@@ -1676,7 +1675,11 @@ async fn official_log_deletion_needs_the_user_in_the_query_too() {
     }
     assert_eq!(h.state().log_count(), 2);
 
-    for query in ["".to_owned(), "?userId=".to_owned(), format!("?userId={bob}")] {
+    for query in [
+        "".to_owned(),
+        "?userId=".to_owned(),
+        format!("?userId={bob}"),
+    ] {
         h.call(Method::DELETE, &format!("/users/{alice}/logs{query}"), None)
             .await
             .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
@@ -1871,7 +1874,10 @@ async fn official_logs_are_executions_in_pages() {
 
     // Default: page 1, ten per page, newest first.
     let page = logs(format!("?userId={alice}")).await;
-    assert_eq!(page.iter().map(n).collect::<Vec<_>>(), (2..12).rev().collect::<Vec<_>>());
+    assert_eq!(
+        page.iter().map(n).collect::<Vec<_>>(),
+        (2..12).rev().collect::<Vec<_>>()
+    );
     let newest = &page[0];
     assert!(newest["executionId"].as_str().unwrap().starts_with("log_"));
     assert_eq!(newest["finished"], json!(true));
@@ -1879,7 +1885,10 @@ async fn official_logs_are_executions_in_pages() {
     let stopped = chrono::DateTime::parse_from_rfc3339(newest["stoppedAt"].as_str().unwrap());
     assert!(started.unwrap() <= stopped.unwrap());
     let result = &newest["results"][0];
-    assert_eq!(result["connectorId"], json!("wf_shopify_order_sync_shopify"));
+    assert_eq!(
+        result["connectorId"],
+        json!("wf_shopify_order_sync_shopify")
+    );
     assert_eq!(result["data"], json!([[{ "status": "success" }]]));
     assert_eq!(result["startedAt"], newest["startedAt"]);
     assert_eq!(
@@ -1889,7 +1898,7 @@ async fn official_logs_are_executions_in_pages() {
 
     let page = logs(format!("?userId={alice}&page=2")).await;
     assert_eq!(page.iter().map(n).collect::<Vec<_>>(), [1, 0]);
-    let page = logs(format!("?userId=alice&order=asc&limit=5&page=2")).await;
+    let page = logs("?userId=alice&order=asc&limit=5&page=2".to_owned()).await;
     assert_eq!(page.iter().map(n).collect::<Vec<_>>(), [5, 6, 7, 8, 9]);
     assert!(logs(format!("?userId={alice}&page=3")).await.is_empty());
     assert_eq!(logs(format!("?userId={alice}&limit=30")).await.len(), 12);
@@ -1908,7 +1917,9 @@ async fn official_logs_are_executions_in_pages() {
         "order=DESC",
     ] {
         let message = h
-            .get(&format!("/workflows/{ORDER_SYNC}/logs?userId={alice}&{query}"))
+            .get(&format!(
+                "/workflows/{ORDER_SYNC}/logs?userId={alice}&{query}"
+            ))
             .await
             .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
         let name = query.split('=').next().unwrap();
@@ -1964,7 +1975,9 @@ async fn official_errors_name_the_failing_block() {
     let alice = h.official_user("alice").await;
     let bob = h.official_user("bob").await;
     let reply = h
-        .get(&format!("/workflows/{INVOICE_EXPORT}/errors?userId={alice}"))
+        .get(&format!(
+            "/workflows/{INVOICE_EXPORT}/errors?userId={alice}"
+        ))
         .await;
     assert_eq!(reply.body, json!({ "data": [] }));
     for user in [&alice, &bob] {
@@ -1999,9 +2012,11 @@ async fn official_errors_name_the_failing_block() {
     h.get(&format!("/workflows/{SLACK_ALERT}/errors?userId={alice}"))
         .await
         .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
-    h.get(&format!("/workflows/{INVOICE_EXPORT}/errors?userId=usr_missing"))
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get(&format!(
+        "/workflows/{INVOICE_EXPORT}/errors?userId=usr_missing"
+    ))
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
 }
 
 #[tokio::test]
@@ -2085,7 +2100,9 @@ async fn official_upgrades_take_the_user_from_the_query() {
 
     // The extension: a body with a version number or name; the user may be a username.
     let path = format!("/workflows/{INVOICE_EXPORT}/upgrade?userId=alice");
-    let reply = h.call(Method::PUT, &path, Some(json!({ "version": 2 }))).await;
+    let reply = h
+        .call(Method::PUT, &path, Some(json!({ "version": 2 })))
+        .await;
     assert_eq!(reply.body, json!({ "upgraded": true }));
     assert_eq!(version(INVOICE_EXPORT), "1.1.0");
     let reply = h
