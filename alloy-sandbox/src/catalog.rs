@@ -74,6 +74,17 @@ impl CatalogEntry {
         self
     }
 
+    /// Returns the connector name the official contract shows for the integration
+    /// (`primaryConnector`, a connector's `connector`, an error's `block`): the name in lower
+    /// case without spaces or punctuation, such as `shopify` or `hubspot`.
+    pub fn connector(&self) -> String {
+        self.name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    }
+
     /// Returns the default catalog of four integrations.
     ///
     /// | Integration | Workflow | Versions | Events |
@@ -130,6 +141,24 @@ impl CatalogEntry {
 }
 
 /// A workflow of a catalog integration: its known versions and the events it runs on.
+///
+/// # Versions in the two contracts
+///
+/// The catalog names versions as the seed document does (`"1.0.0"`, `"2.0.0"`, ...), and the
+/// seed contract shows and takes those names. Alloy's official reference types a workflow's
+/// `version` as an integer, so the official contract numbers each workflow's versions from 1
+/// in catalog order: for `["1.0.0", "1.1.0", "2.0.0"]`, `1.0.0` is version 1, `1.1.0` version
+/// 2 and `2.0.0` version 3. Both name the same installation, so switching contracts never
+/// changes the state, only how it is shown.
+///
+/// ```
+/// use alloy_sandbox::CatalogWorkflow;
+///
+/// let workflow = CatalogWorkflow::new("wf_acme_sync", ["1.0.0", "1.1.0", "2.0.0"]);
+/// assert_eq!(workflow.version_number("1.1.0"), Some(2));
+/// assert_eq!(workflow.version_name(3), Some("2.0.0"));
+/// assert_eq!(workflow.name(), "Acme sync");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogWorkflow {
     /// Identifier of the workflow, such as `wf_shopify_order_sync`.
@@ -169,6 +198,43 @@ impl CatalogWorkflow {
     pub fn failing_in(mut self, version: impl Into<String>, message: impl Into<String>) -> Self {
         self.failures.push((version.into(), message.into()));
         self
+    }
+
+    /// Returns the official contract's number of `version`: its position in
+    /// [`versions`](Self::versions), counting from 1.
+    pub fn version_number(&self, version: &str) -> Option<u32> {
+        self.position(version)
+            .and_then(|index| u32::try_from(index + 1).ok())
+    }
+
+    /// Returns the version name that the official contract's `number` stands for.
+    pub fn version_name(&self, number: u32) -> Option<&str> {
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        self.versions.get(index).map(String::as_str)
+    }
+
+    /// Returns the official contract's number of the latest version.
+    pub fn latest_version_number(&self) -> u32 {
+        u32::try_from(self.versions.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Returns the display name the official contract shows (`name`, and what
+    /// `workflowName` matches, in any case): the id without its `wf_` prefix, words separated
+    /// by spaces, first letter upper case (`wf_shopify_order_sync` is `Shopify order sync`).
+    pub fn name(&self) -> String {
+        let id = self
+            .workflow_id
+            .strip_prefix("wf_")
+            .unwrap_or(&self.workflow_id);
+        let mut name = id
+            .split('_')
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if let Some(first) = name.get(..1) {
+            name = first.to_ascii_uppercase() + &name[1..];
+        }
+        name
     }
 
     /// Returns the first (oldest) version, the one new installations get.

@@ -1,7 +1,7 @@
 //! An in-process, Alloy-compatible HTTP server for tests and local development.
 //!
 //! [`Sandbox::start`] binds `127.0.0.1` on an ephemeral port and serves the ten operations of
-//! the Alloy Embedded API contract (2025-09) at the root of [`Sandbox::base_url`], with state:
+//! the Alloy Embedded API (2025-09) at the root of [`Sandbox::base_url`], with state:
 //! users, the workflows installed for them, and the logs and errors that triggered events
 //! produce. Point a client at the base URL with the sandbox's [`api_key`](Sandbox::api_key).
 //!
@@ -25,6 +25,29 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Two contracts
+//!
+//! By default the sandbox answers as Alloy's own 2025-09 reference describes
+//! ([`Contract::Official`]); `SandboxConfig::new().with_contract(Contract::Seed)` (or the
+//! binary's `--contract seed`) makes it answer exactly as the seed document does.
+//!
+//! | Operation | Official (default) | Seed |
+//! |---|---|---|
+//! | every request | `x-api-version: 2025-09` required (400 otherwise, after the API key check) | header and extra query parameters ignored |
+//! | `createUser` | 200 `{"userId"}` | 201 full user |
+//! | `generateUserToken` | `?userId=` required too, naming the path's user (id or username) | path only |
+//! | `deleteUserLogs` | `?userId=` as above; 200 `{"message": "Success"}` | path only; `{success, message}` |
+//! | `listIntegrations` | `{"data": [{integrationId, description, primaryConnector, installed, icon, workflows, credentials}]}` | `{"integrations": [...]}` |
+//! | `triggerEvent` | `data` (an object) required; `{"message": "Event successfully triggered"}` | `data` optional; `{success, message}` |
+//! | `listWorkflowLogs` | `{"data": [executions]}`, `userId` optional (all users without it), `page` (from 1), `limit` (1-30, default 10), `order` (`asc`/`desc`, default `desc`) | `{"logs": [...]}`, `userId` required |
+//! | `listWorkflowErrors` | `{"data": [{workflowId, block, errorOccurredAt, message}]}`, `userId` optional | `{"errors": [...]}`, `userId` required |
+//! | `activate`/`deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
+//! | `upgradeWorkflow` | `?userId=` required, no body (a body `{"version"}` is an accepted extension); `{"upgraded": true}` | body `{userId, version?}` required; `{success, message}` |
+//!
+//! Where the reference says "User id or username", the official contract accepts either
+//! (and does so for every user reference). Versions are numbered from 1 per workflow in the
+//! official contract; see [`CatalogWorkflow`] for how they map to the seed's names.
 //!
 //! # Behaviour
 //!
@@ -59,6 +82,7 @@
 #![deny(missing_docs)]
 
 mod catalog;
+mod contract;
 mod fault;
 mod jwt;
 mod operations;
@@ -77,6 +101,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use catalog::{CatalogEntry, CatalogWorkflow};
+pub use contract::{Contract, UnknownContract};
 pub use fault::Fault;
 pub use jwt::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
@@ -99,6 +124,7 @@ pub struct Sandbox {
     addr: SocketAddr,
     base_url: String,
     api_key: String,
+    contract: Contract,
     state: SandboxState,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
@@ -135,6 +161,7 @@ impl Sandbox {
         let router = routes::router(routes::App {
             state: state.clone(),
             body_limit: config.body_limit,
+            contract: config.contract,
         });
         let (shutdown, signal) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -146,11 +173,12 @@ impl Sandbox {
                 tracing::error!(%error, "the Alloy sandbox server failed");
             }
         });
-        tracing::debug!(%addr, "Alloy sandbox listening");
+        tracing::debug!(%addr, contract = %config.contract, "Alloy sandbox listening");
         Ok(Sandbox {
             addr,
             base_url: format!("http://{addr}"),
             api_key,
+            contract: config.contract,
             state,
             shutdown: Some(shutdown),
             server: Some(server),
@@ -175,7 +203,10 @@ impl Sandbox {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use alloy_api::AlloyApi;
-    /// let sandbox = alloy_sandbox::Sandbox::start().await?;
+    /// use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
+    ///
+    /// let config = SandboxConfig::new().with_contract(Contract::Seed);
+    /// let sandbox = Sandbox::start_with(config).await?;
     /// let client = sandbox.client()?;
     /// let user = client
     ///     .create_user(&alloy_api::models::CreateUserRequest::new("customer-42"))
@@ -189,6 +220,12 @@ impl Sandbox {
             .api_key(&self.api_key)
             .base_url(&self.base_url)
             .build()
+    }
+
+    /// Returns the contract the sandbox answers by ([`Contract::Official`] unless configured
+    /// otherwise).
+    pub fn contract(&self) -> Contract {
+        self.contract
     }
 
     /// Returns the address the server listens on.
@@ -249,18 +286,21 @@ impl fmt::Debug for Sandbox {
         f.debug_struct("Sandbox")
             .field("base_url", &self.base_url)
             .field("api_key", &"<redacted>")
+            .field("contract", &self.contract)
             .field("state", &self.state)
             .finish()
     }
 }
 
-/// How to start a [`Sandbox`]: address, API key, catalog, token lifetime and body limit.
+/// How to start a [`Sandbox`]: address, API key, catalog, token lifetime, body limit and
+/// [`Contract`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use alloy_sandbox::SandboxConfig;
+/// use alloy_sandbox::{Contract, SandboxConfig};
 ///
 /// let config = SandboxConfig::new()
+///     .with_contract(Contract::Seed)
 ///     .with_api_key("sk_test_123")
 ///     .with_port(8080)
 ///     .with_token_ttl(Duration::from_secs(600))
@@ -274,12 +314,14 @@ pub struct SandboxConfig {
     catalog: Vec<CatalogEntry>,
     token_ttl: Duration,
     body_limit: usize,
+    contract: Contract,
 }
 
 impl SandboxConfig {
     /// Creates the default configuration: `127.0.0.1` on an ephemeral port, a random API key
     /// (`sk_sandbox_<hex>`), the [default catalog](CatalogEntry::default_catalog), 30-minute
-    /// tokens and a [1 MiB](DEFAULT_BODY_LIMIT) body limit.
+    /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit and the [official](Contract::Official)
+    /// contract.
     pub fn new() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -287,7 +329,16 @@ impl SandboxConfig {
             catalog: CatalogEntry::default_catalog(),
             token_ttl: MAX_TOKEN_TTL,
             body_limit: DEFAULT_BODY_LIMIT,
+            contract: Contract::default(),
         }
+    }
+
+    /// Sets the contract the sandbox answers by: Alloy's [official](Contract::Official) 2025-09
+    /// reference (the default) or the [seed](Contract::Seed) document.
+    #[must_use]
+    pub fn with_contract(mut self, contract: Contract) -> Self {
+        self.contract = contract;
+        self
     }
 
     /// Sets the API key clients must send.
@@ -348,6 +399,7 @@ impl fmt::Debug for SandboxConfig {
             .field("catalog", &self.catalog)
             .field("token_ttl", &self.token_ttl)
             .field("body_limit", &self.body_limit)
+            .field("contract", &self.contract)
             .finish()
     }
 }

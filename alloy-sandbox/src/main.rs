@@ -7,7 +7,7 @@ use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use alloy_sandbox::{Sandbox, SandboxConfig};
+use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
 
 const USAGE: &str = "\
 Runs an in-process, Alloy-compatible sandbox of the Alloy Embedded API (2025-09).
@@ -19,6 +19,11 @@ Options:
   --host <ADDR>     IP address to listen on [default: 127.0.0.1]
   --api-key <KEY>   API key clients must send as `Authorization: Bearer <KEY>`
                     [default: a random sk_sandbox_... key, printed at startup]
+  --contract <C>    Contract to answer by [default: official]
+                      official  Alloy's 2025-09 reference: requires `x-api-version: 2025-09`,
+                                answers lists as {\"data\": [...]}
+                      seed      the ten-operation seed document: {\"integrations\": [...]},
+                                {\"success\", \"message\"}, 201 on user creation
   -h, --help        Print this help
 
 The API is served at the root of the printed URL (/users, /run/event, ...).
@@ -34,6 +39,7 @@ enum Command {
     Run {
         addr: SocketAddr,
         api_key: Option<String>,
+        contract: Contract,
     },
 }
 
@@ -42,6 +48,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut port = DEFAULT_PORT;
     let mut api_key = None;
+    let mut contract = Contract::default();
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -79,12 +86,19 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, String>
                 }
                 api_key = Some(key);
             }
+            "--contract" => {
+                let raw = value("--contract")?;
+                contract = raw
+                    .parse()
+                    .map_err(|error| format!("--contract: {error}"))?;
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     Ok(Command::Run {
         addr: SocketAddr::new(host, port),
         api_key,
+        contract,
     })
 }
 
@@ -104,19 +118,23 @@ async fn main() -> ExitCode {
 
 /// Runs the command; an error is a failure to write to stdout.
 async fn run() -> io::Result<ExitCode> {
-    let (addr, api_key) = match parse_args(std::env::args().skip(1)) {
+    let (addr, api_key, contract) = match parse_args(std::env::args().skip(1)) {
         Ok(Command::Help) => {
             say(format_args!("{USAGE}"))?;
             return Ok(ExitCode::SUCCESS);
         }
-        Ok(Command::Run { addr, api_key }) => (addr, api_key),
+        Ok(Command::Run {
+            addr,
+            api_key,
+            contract,
+        }) => (addr, api_key, contract),
         Err(message) => {
             complain(format_args!("{message}\n\n{USAGE}"));
             return Ok(ExitCode::from(2));
         }
     };
 
-    let mut config = SandboxConfig::new().with_addr(addr);
+    let mut config = SandboxConfig::new().with_addr(addr).with_contract(contract);
     if let Some(api_key) = api_key {
         config = config.with_api_key(api_key);
     }
@@ -130,9 +148,10 @@ async fn run() -> io::Result<ExitCode> {
     // Without stdout nobody learns the URL and key, so there is no point in serving; the
     // sandbox stops when dropped.
     say(format_args!(
-        "Alloy sandbox listening on {}\nAPI key: {}\nPress Ctrl-C to stop.",
+        "Alloy sandbox listening on {}\nAPI key: {}\nContract: {}\nPress Ctrl-C to stop.",
         sandbox.base_url(),
-        sandbox.api_key()
+        sandbox.api_key(),
+        sandbox.contract()
     ))?;
 
     let stopped = tokio::signal::ctrl_c().await;
@@ -177,7 +196,8 @@ mod tests {
             parse(&[]),
             Ok(Command::Run {
                 addr: "127.0.0.1:8080".parse().unwrap(),
-                api_key: None
+                api_key: None,
+                contract: Contract::Official,
             })
         );
     }
@@ -188,16 +208,32 @@ mod tests {
             parse(&["--port", "0", "--api-key=sk_x", "--host", "0.0.0.0"]),
             Ok(Command::Run {
                 addr: "0.0.0.0:0".parse().unwrap(),
-                api_key: Some("sk_x".to_owned())
+                api_key: Some("sk_x".to_owned()),
+                contract: Contract::Official,
             })
         );
         assert_eq!(
             parse(&["--port=9000"]),
             Ok(Command::Run {
                 addr: "127.0.0.1:9000".parse().unwrap(),
-                api_key: None
+                api_key: None,
+                contract: Contract::Official,
             })
         );
+        for (args, expected) in [
+            (&["--contract", "seed"][..], Contract::Seed),
+            (&["--contract=official"][..], Contract::Official),
+            (&["--contract=SEED"][..], Contract::Seed),
+        ] {
+            assert_eq!(
+                parse(args),
+                Ok(Command::Run {
+                    addr: "127.0.0.1:8080".parse().unwrap(),
+                    api_key: None,
+                    contract: expected,
+                })
+            );
+        }
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
         assert_eq!(parse(&["-h"]), Ok(Command::Help));
     }
@@ -212,5 +248,15 @@ mod tests {
         assert!(parse(&["--api-key=a b"]).is_err());
         assert!(parse(&["--verbose"]).unwrap_err().contains("--verbose"));
         assert!(parse(&["8080"]).is_err());
+        assert!(
+            parse(&["--contract"])
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        let unknown = parse(&["--contract", "2024-03"]).unwrap_err();
+        assert!(
+            unknown.contains("2024-03") && unknown.contains("official"),
+            "{unknown}"
+        );
     }
 }

@@ -15,22 +15,34 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::contract::Contract;
 use crate::operations::Operation;
 use crate::state::{SandboxState, StateError};
 use crate::wire::{
-    CreateUserRequest, ErrorResponse, SuccessResponse, TokenResponse, TriggerEventRequest,
-    UpgradeWorkflowRequest, WorkflowActionRequest,
+    ActivatedResponse, CreateUserRequest, CreatedUser, DataList, ErrorResponse, MessageResponse,
+    OfficialActionRequest, OfficialEventRequest, OfficialUpgradeRequest, SuccessResponse,
+    TokenResponse, TriggerEventRequest, UpgradeWorkflowRequest, UpgradedResponse, VersionRef,
+    WorkflowActionRequest,
 };
+
+/// The header the official contract requires on every request, and its only value.
+const API_VERSION_HEADER: &str = "x-api-version";
+const API_VERSION: &str = "2025-09";
+
+/// The official `GET /workflows/{workflowId}/logs` page size: default and largest.
+const DEFAULT_LOG_LIMIT: usize = 10;
+const MAX_LOG_LIMIT: usize = 30;
 
 /// How many bytes past the body limit the sandbox still reads (and discards) so that it can
 /// answer 413 on a connection the client is still writing to; larger bodies are cut off.
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
-/// What every handler shares: the state and the body size limit.
+/// What every handler shares: the state, the body size limit and the contract.
 #[derive(Clone)]
 pub(crate) struct App {
     pub(crate) state: SandboxState,
     pub(crate) body_limit: usize,
+    pub(crate) contract: Contract,
 }
 
 /// Path parameters as axum extracts them: `(name, value)` pairs, or why they could not be
@@ -75,50 +87,121 @@ fn handler(operation: Operation) -> Handler {
 }
 
 // ---- Handlers ----------------------------------------------------------------------------
+//
+// Each handler serves both contracts: the seed document's shapes, or the official reference's
+// (see `Contract`).
 
 fn create_user(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let contract = input.contract;
     let body: CreateUserRequest = input.json()?;
     let user = state.create_user(body.username, body.full_name)?;
-    Ok(json(StatusCode::CREATED, &user))
+    Ok(match contract {
+        Contract::Seed => json(StatusCode::CREATED, &user),
+        Contract::Official => json(
+            StatusCode::OK,
+            &CreatedUser {
+                user_id: user.user_id,
+            },
+        ),
+    })
 }
 
 fn generate_user_token(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
-    let token = state.issue_token(&input.path_param("userId")?)?;
+    let user_id = input.path_user(state)?;
+    let token = state.issue_token(&user_id)?;
     Ok(json(StatusCode::OK, &TokenResponse { token }))
 }
 
 fn delete_user_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
-    state.purge_logs(&input.path_param("userId")?)?;
-    Ok(success("User logs purged successfully"))
+    let user_id = input.path_user(state)?;
+    state.purge_logs(&user_id)?;
+    Ok(match input.contract {
+        Contract::Seed => success("User logs purged successfully"),
+        Contract::Official => message("Success"),
+    })
 }
 
 fn list_integrations(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
-    let integrations = state.integrations(&input.user_id_query()?)?;
-    Ok(json(StatusCode::OK, &integrations))
+    let user_id = input.user_id_query()?;
+    Ok(match input.contract {
+        Contract::Seed => json(StatusCode::OK, &state.integrations(&user_id)?),
+        Contract::Official => {
+            let data = state.official_integrations(&state.resolve_user(&user_id)?)?;
+            json(StatusCode::OK, &DataList { data })
+        }
+    })
 }
 
 fn trigger_event(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
+    let contract = input.contract;
     let body = input.json_object()?;
-    if body.get("data").is_some_and(|data| !data.is_object()) {
-        return Err(ApiError::bad_request("`data` must be a JSON object"));
+    match body.get("data") {
+        Some(data) if !data.is_object() => {
+            return Err(ApiError::bad_request("`data` must be a JSON object"));
+        }
+        None if contract == Contract::Official => {
+            return Err(ApiError::bad_request(
+                "`data` is required: send the event's data as a JSON object (`{}` for none)",
+            ));
+        }
+        _ => {}
     }
-    let body: TriggerEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
-    required("userId", &body.user_id)?;
-    required("event", &body.event)?;
-    state.trigger_event(&body.user_id, &body.event, body.data.as_ref())?;
-    Ok(success("Event triggered successfully"))
+    match contract {
+        Contract::Seed => {
+            let body: TriggerEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
+            required("userId", &body.user_id)?;
+            required("event", &body.event)?;
+            state.trigger_event(&body.user_id, &body.event, body.data.as_ref())?;
+            Ok(success("Event triggered successfully"))
+        }
+        Contract::Official => {
+            let body: OfficialEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
+            required("userId", &body.user_id)?;
+            required("event", &body.event)?;
+            let user_id = state.resolve_user(&body.user_id)?;
+            state.trigger_event(&user_id, &body.event, Some(&Value::Object(body.data)))?;
+            Ok(message("Event successfully triggered"))
+        }
+    }
 }
 
 fn list_workflow_errors(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    let errors = state.workflow_errors(&input.user_id_query()?, &workflow_id)?;
-    Ok(json(StatusCode::OK, &errors))
+    Ok(match input.contract {
+        Contract::Seed => json(
+            StatusCode::OK,
+            &state.workflow_errors(&input.user_id_query()?, &workflow_id)?,
+        ),
+        Contract::Official => {
+            let user_id = input.optional_user_query(state)?;
+            let data = state.official_errors(user_id.as_deref(), &workflow_id)?;
+            json(StatusCode::OK, &DataList { data })
+        }
+    })
 }
 
 fn list_workflow_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    let logs = state.workflow_logs(&input.user_id_query()?, &workflow_id)?;
-    Ok(json(StatusCode::OK, &logs))
+    match input.contract {
+        Contract::Seed => Ok(json(
+            StatusCode::OK,
+            &state.workflow_logs(&input.user_id_query()?, &workflow_id)?,
+        )),
+        Contract::Official => {
+            let page = input.page()?;
+            let user_id = input.optional_user_query(state)?;
+            let mut executions = state.official_logs(user_id.as_deref(), &workflow_id)?;
+            if page.newest_first {
+                executions.reverse();
+            }
+            let data: Vec<_> = executions
+                .into_iter()
+                .skip((page.number - 1).saturating_mul(page.limit))
+                .take(page.limit)
+                .collect();
+            Ok(json(StatusCode::OK, &DataList { data }))
+        }
+    }
 }
 
 fn deactivate_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
@@ -130,23 +213,70 @@ fn activate_workflow(state: &SandboxState, input: Input) -> Result<Response, Api
 }
 
 fn set_active(state: &SandboxState, input: Input, active: bool) -> Result<Response, ApiError> {
-    let body: WorkflowActionRequest = input.json()?;
-    required("workflowId", &body.workflow_id)?;
-    required("userId", &body.user_id)?;
-    state.set_workflow_active(&body.user_id, &body.workflow_id, active)?;
-    Ok(success(if active {
-        "Workflow activated"
-    } else {
-        "Workflow deactivated"
-    }))
+    match input.contract {
+        Contract::Seed => {
+            let body: WorkflowActionRequest = input.json()?;
+            required("workflowId", &body.workflow_id)?;
+            required("userId", &body.user_id)?;
+            state.set_workflow_active(&body.user_id, &body.workflow_id, active)?;
+            Ok(success(if active {
+                "Workflow activated"
+            } else {
+                "Workflow deactivated"
+            }))
+        }
+        Contract::Official => {
+            let body: OfficialActionRequest = input.json()?;
+            required("userId", &body.user_id)?;
+            let non_empty = |value: Option<String>| value.filter(|value| !value.is_empty());
+            let workflow_id = match (non_empty(body.workflow_id), non_empty(body.workflow_name)) {
+                (Some(workflow_id), _) => workflow_id,
+                (None, Some(name)) => state.workflow_id_by_name(&name)?,
+                (None, None) => {
+                    return Err(ApiError::bad_request(
+                        "Either `workflowId` or `workflowName` is required",
+                    ));
+                }
+            };
+            let user_id = state.resolve_user(&body.user_id)?;
+            state.set_workflow_active(&user_id, &workflow_id, active)?;
+            Ok(json(
+                StatusCode::OK,
+                &ActivatedResponse { activated: active },
+            ))
+        }
+    }
 }
 
 fn upgrade_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    let body: UpgradeWorkflowRequest = input.json()?;
-    required("userId", &body.user_id)?;
-    let version = state.upgrade_workflow(&body.user_id, &workflow_id, body.version.as_deref())?;
-    Ok(success(&format!("Workflow upgraded to version {version}")))
+    match input.contract {
+        Contract::Seed => {
+            let body: UpgradeWorkflowRequest = input.json()?;
+            required("userId", &body.user_id)?;
+            let version =
+                state.upgrade_workflow(&body.user_id, &workflow_id, body.version.as_deref())?;
+            Ok(success(&format!("Workflow upgraded to version {version}")))
+        }
+        Contract::Official => {
+            // The user comes from the query; a body is not needed, but one with a `version`
+            // (a seed name such as "2.0.0" or an official number such as 3) picks the target.
+            let user_id = input.user_id_query()?;
+            let version = if input.body_is_empty() {
+                None
+            } else {
+                input.json::<OfficialUpgradeRequest>()?.version
+            };
+            let user_id = state.resolve_user(&user_id)?;
+            let version = match version {
+                None => None,
+                Some(VersionRef::Name(name)) => Some(name),
+                Some(VersionRef::Number(number)) => Some(state.version_name(&workflow_id, number)?),
+            };
+            state.upgrade_workflow(&user_id, &workflow_id, version.as_deref())?;
+            Ok(json(StatusCode::OK, &UpgradedResponse { upgraded: true }))
+        }
+    }
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> Response {
@@ -198,7 +328,13 @@ impl App {
         if let Err(error) = self.authenticate(&parts.headers) {
             return error.into_response();
         }
+        if self.contract == Contract::Official
+            && let Err(error) = check_api_version(&parts.headers)
+        {
+            return error.into_response();
+        }
         let input = Input {
+            contract: self.contract,
             path: path
                 .map(|Path(params)| params)
                 .map_err(|rejection| rejection.body_text()),
@@ -231,8 +367,38 @@ impl App {
     }
 }
 
+/// Requires `x-api-version: 2025-09`, as the official reference does on every operation.
+fn check_api_version(headers: &HeaderMap) -> Result<(), ApiError> {
+    let mut values = headers.get_all(API_VERSION_HEADER).iter().peekable();
+    if values.peek().is_none() {
+        return Err(ApiError::bad_request(format!(
+            "Missing header `{API_VERSION_HEADER}`: send `{API_VERSION_HEADER}: {API_VERSION}`"
+        )));
+    }
+    for value in values {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        if value.trim() != API_VERSION {
+            return Err(ApiError::bad_request(format!(
+                "Unsupported header `{API_VERSION_HEADER}: {value}`: this service answers \
+                 `{API_VERSION_HEADER}: {API_VERSION}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The official `GET /workflows/{workflowId}/logs` page: `page` (from 1), `limit` (1 to 30)
+/// and `order` (`asc` or `desc`).
+struct Page {
+    number: usize,
+    limit: usize,
+    newest_first: bool,
+}
+
 /// What a handler gets from the request.
 struct Input {
+    /// The contract the sandbox answers by.
+    contract: Contract,
     /// The path parameters, or why they could not be decoded (such as invalid UTF-8).
     path: Result<Vec<(String, String)>, String>,
     query: Option<String>,
@@ -273,17 +439,93 @@ impl Input {
             })
     }
 
+    /// Returns the first value of the query parameter `name`, if there is one.
+    fn query_param(&self, name: &str) -> Option<String> {
+        self.query.as_deref().and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        })
+    }
+
     /// Returns the required, non-empty `userId` query parameter.
     fn user_id_query(&self) -> Result<String, ApiError> {
-        self.query
-            .as_deref()
-            .and_then(|query| {
-                form_urlencoded::parse(query.as_bytes())
-                    .find(|(name, _)| name == "userId")
-                    .map(|(_, value)| value.into_owned())
-            })
+        self.query_param("userId")
             .filter(|user_id| !user_id.is_empty())
             .ok_or_else(|| ApiError::bad_request("Query parameter `userId` is required"))
+    }
+
+    /// Returns the user an optional `userId` query parameter names (id or username); an empty
+    /// value counts as absent.
+    fn optional_user_query(&self, state: &SandboxState) -> Result<Option<String>, ApiError> {
+        match self
+            .query_param("userId")
+            .filter(|user_id| !user_id.is_empty())
+        {
+            Some(reference) => Ok(Some(state.resolve_user(&reference)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Returns the id of the user of `/users/{userId}/...`.
+    ///
+    /// The seed contract names the user in the path only. The official one also requires the
+    /// `userId` query parameter (a user id or username), which must name the same user as
+    /// the path: a missing or different one is a 400, an unknown path user a 404.
+    fn path_user(&self, state: &SandboxState) -> Result<String, ApiError> {
+        let path_user = self.path_param("userId")?;
+        if self.contract == Contract::Seed {
+            return Ok(path_user);
+        }
+        let query_user = self.user_id_query()?;
+        let user_id = state.resolve_user(&path_user)?;
+        match state.resolve_user(&query_user) {
+            Ok(other) if other == user_id => Ok(user_id),
+            _ => Err(ApiError::bad_request(format!(
+                "Query parameter `userId` (`{query_user}`) must name the user of the path \
+                 (`{path_user}`)"
+            ))),
+        }
+    }
+
+    /// Reads the official log page parameters: `page` from 1 (default 1), `limit` from 1 to
+    /// 30 (default 10) and `order` `asc` or `desc` (default `desc`, newest first).
+    fn page(&self) -> Result<Page, ApiError> {
+        let number = |name: &str, default: usize, max: usize| -> Result<usize, ApiError> {
+            match self.query_param(name) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|value| (1..=max).contains(value))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "Query parameter `{name}` must be an integer from 1 to {max}, not `{raw}`"
+                        ))
+                    }),
+            }
+        };
+        let page = number("page", 1, i32::MAX as usize)?;
+        let limit = number("limit", DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT)?;
+        let newest_first = match self.query_param("order").as_deref() {
+            None | Some("desc") => true,
+            Some("asc") => false,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "Query parameter `order` must be `asc` or `desc`, not `{other}`"
+                )));
+            }
+        };
+        Ok(Page {
+            number: page,
+            limit,
+            newest_first,
+        })
+    }
+
+    /// Returns whether the request has no body (or only whitespace).
+    fn body_is_empty(&self) -> bool {
+        matches!(&self.body, Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace))
     }
 }
 
@@ -344,6 +586,16 @@ fn success(message: &str) -> Response {
         &SuccessResponse {
             success: Some(true),
             message: Some(message.to_owned()),
+        },
+    )
+}
+
+/// The official contract's acknowledgement: `{"message": ...}`.
+fn message(message: &str) -> Response {
+    json(
+        StatusCode::OK,
+        &MessageResponse {
+            message: message.to_owned(),
         },
     )
 }

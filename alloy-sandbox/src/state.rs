@@ -15,8 +15,9 @@ use crate::fault::{Fault, FaultHit};
 use crate::jwt::{Claims, TokenError, TokenSigner};
 use crate::operations::Operation;
 use crate::wire::{
-    Integration, IntegrationList, User, WorkflowError, WorkflowErrorList, WorkflowLog,
-    WorkflowLogList, WorkflowLogStatus,
+    Connector, Execution, ExecutionInput, ExecutionResult, Integration, IntegrationList,
+    OfficialError, OfficialIntegration, OfficialWorkflow, User, WorkflowError, WorkflowErrorList,
+    WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };
 
 /// The error message of runs that fail because the event data asked for it.
@@ -55,6 +56,9 @@ struct UserRecord {
     workflows: BTreeMap<String, InstalledWorkflow>,
     logs: Vec<WorkflowLog>,
     errors: Vec<WorkflowError>,
+    /// The event data each run of `POST /run/event` was given, by log id (the official
+    /// contract shows it as the execution's input).
+    inputs: HashMap<String, Value>,
 }
 
 /// A workflow as installed for one user: its version and whether events run it.
@@ -240,6 +244,63 @@ impl SandboxState {
             .ok_or_else(|| StateError::UnknownWorkflow(workflow_id.to_owned()))
     }
 
+    /// Returns the catalog entry that brings the workflow, and the workflow.
+    fn catalog_entry_of(
+        &self,
+        workflow_id: &str,
+    ) -> Result<(&CatalogEntry, &CatalogWorkflow), StateError> {
+        self.shared
+            .catalog
+            .iter()
+            .flat_map(|entry| {
+                entry
+                    .workflows
+                    .iter()
+                    .map(move |workflow| (entry, workflow))
+            })
+            .find(|(_, workflow)| workflow.workflow_id == workflow_id)
+            .ok_or_else(|| StateError::UnknownWorkflow(workflow_id.to_owned()))
+    }
+
+    /// Returns the id of the catalog workflow whose [name](CatalogWorkflow::name) is `name`,
+    /// in any case.
+    pub(crate) fn workflow_id_by_name(&self, name: &str) -> Result<String, StateError> {
+        self.shared
+            .catalog
+            .iter()
+            .flat_map(|entry| &entry.workflows)
+            .find(|workflow| workflow.name().eq_ignore_ascii_case(name.trim()))
+            .map(|workflow| workflow.workflow_id.clone())
+            .ok_or_else(|| StateError::UnknownWorkflow(name.to_owned()))
+    }
+
+    /// Returns the version name that the official number `number` of the workflow stands for.
+    pub(crate) fn version_name(
+        &self,
+        workflow_id: &str,
+        number: u32,
+    ) -> Result<String, StateError> {
+        let workflow = self.catalog_workflow(workflow_id)?;
+        workflow
+            .version_name(number)
+            .map(str::to_owned)
+            .ok_or_else(|| unknown_version(workflow, &number.to_string()))
+    }
+
+    /// Returns the id of the user that `reference` names: a user id or, failing that, a
+    /// username (the official contract's "User id or username").
+    pub fn resolve_user(&self, reference: &str) -> Result<String, StateError> {
+        let store = self.store();
+        if store.users.contains_key(reference) {
+            return Ok(reference.to_owned());
+        }
+        store
+            .usernames
+            .get(reference)
+            .cloned()
+            .ok_or_else(|| StateError::UnknownUser(reference.to_owned()))
+    }
+
     /// Returns the integration catalog the sandbox serves.
     pub fn catalog(&self) -> &[CatalogEntry] {
         &self.shared.catalog
@@ -411,6 +472,7 @@ impl SandboxState {
                 workflows,
                 logs: Vec::new(),
                 errors: Vec::new(),
+                inputs: HashMap::new(),
             },
         );
         Ok(user)
@@ -604,6 +666,57 @@ impl SandboxState {
         Ok(IntegrationList { integrations })
     }
 
+    /// Lists the catalog in the official contract's shape (`GET /integrations`): every
+    /// workflow with its installation for the user, versions as numbers.
+    pub(crate) fn official_integrations(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<OfficialIntegration>, StateError> {
+        let store = self.store();
+        let record = user(&store, user_id)?;
+        let integrations = self
+            .shared
+            .catalog
+            .iter()
+            .map(|entry| {
+                let connector = entry.connector();
+                let workflows: Vec<OfficialWorkflow> = entry
+                    .workflows
+                    .iter()
+                    .map(|workflow| {
+                        let installed = record.workflows.get(&workflow.workflow_id);
+                        OfficialWorkflow {
+                            workflow_id: workflow.workflow_id.clone(),
+                            name: workflow.name(),
+                            installed: installed.is_some(),
+                            active: installed.is_some_and(|installed| installed.active),
+                            version: workflow.latest_version_number(),
+                            installed_version: installed
+                                .and_then(|installed| workflow.version_number(&installed.version)),
+                            connectors: vec![Connector {
+                                name: entry.name.clone(),
+                                id: format!("{}_{connector}", workflow.workflow_id),
+                                connector: connector.clone(),
+                                icon: entry.icon_url.clone(),
+                                subtitle: entry.category.clone(),
+                            }],
+                        }
+                    })
+                    .collect();
+                OfficialIntegration {
+                    integration_id: entry.integration_id.clone(),
+                    description: format!("{} ({})", entry.name, entry.category),
+                    primary_connector: connector.clone(),
+                    installed: workflows.iter().any(|workflow| workflow.installed),
+                    icon: entry.icon_url.clone(),
+                    workflows,
+                    credentials: vec![connector],
+                }
+            })
+            .collect();
+        Ok(integrations)
+    }
+
     // ---- Events, logs and errors -----------------------------------------------------------
 
     /// Runs the user's active workflows that listen to `event` (`POST /run/event`) and returns
@@ -641,8 +754,14 @@ impl SandboxState {
                 Some(Value::String(id)) if *id == workflow.workflow_id => Some(REQUESTED_FAILURE),
                 _ => workflow.failure_at(&installed.version),
             };
+            let log_id = format!("log_{:016x}", fastrand::u64(..));
+            record.inputs.insert(
+                log_id.clone(),
+                data.cloned()
+                    .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+            );
             record.logs.push(WorkflowLog {
-                log_id: format!("log_{:016x}", fastrand::u64(..)),
+                log_id,
                 workflow_id: Some(workflow.workflow_id.clone()),
                 status: Some(if failure.is_some() {
                     WorkflowLogStatus::Failure
@@ -698,12 +817,75 @@ impl SandboxState {
         Ok(WorkflowErrorList { errors })
     }
 
+    /// Returns the executions of a workflow in the official contract's shape, oldest first:
+    /// of the user, who must have it installed, or of every user when `user_id` is `None`
+    /// (the official `GET /workflows/{workflowId}/logs` makes `userId` optional).
+    pub(crate) fn official_logs(
+        &self,
+        user_id: Option<&str>,
+        workflow_id: &str,
+    ) -> Result<Vec<Execution>, StateError> {
+        let (entry, _) = self.catalog_entry_of(workflow_id)?;
+        let connector_id = format!("{workflow_id}_{}", entry.connector());
+        let store = self.store();
+        let records: Vec<&UserRecord> = match user_id {
+            Some(user_id) => vec![self.installed_in(&store, user_id, workflow_id)?],
+            None => store.users.values().collect(),
+        };
+        let mut executions: Vec<(Option<DateTime<Utc>>, Execution)> = records
+            .into_iter()
+            .flat_map(|record| {
+                record
+                    .logs
+                    .iter()
+                    .filter(|log| log.workflow_id.as_deref() == Some(workflow_id))
+                    .map(|log| (log.executed_at, execution(record, log, &connector_id)))
+            })
+            .collect();
+        // Stable: runs of the same instant keep the order they were recorded in.
+        executions.sort_by_key(|(at, _)| *at);
+        Ok(executions
+            .into_iter()
+            .map(|(_, execution)| execution)
+            .collect())
+    }
+
+    /// Returns the errors of a workflow in the official contract's shape, oldest first: of the
+    /// user, who must have it installed, or of every user when `user_id` is `None`.
+    pub(crate) fn official_errors(
+        &self,
+        user_id: Option<&str>,
+        workflow_id: &str,
+    ) -> Result<Vec<OfficialError>, StateError> {
+        let (entry, _) = self.catalog_entry_of(workflow_id)?;
+        let block = entry.connector();
+        let store = self.store();
+        let records: Vec<&UserRecord> = match user_id {
+            Some(user_id) => vec![self.installed_in(&store, user_id, workflow_id)?],
+            None => store.users.values().collect(),
+        };
+        let mut errors: Vec<OfficialError> = records
+            .into_iter()
+            .flat_map(|record| &record.errors)
+            .filter(|error| error.workflow_id.as_deref() == Some(workflow_id))
+            .map(|error| OfficialError {
+                workflow_id: workflow_id.to_owned(),
+                block: block.clone(),
+                error_occurred_at: error.occurred_at,
+                message: error.message.clone().unwrap_or_default(),
+            })
+            .collect();
+        errors.sort_by_key(|error| error.error_occurred_at);
+        Ok(errors)
+    }
+
     /// Deletes every log and error of the user (`DELETE /users/{userId}/logs`).
     pub fn purge_logs(&self, user_id: &str) -> Result<(), StateError> {
         let mut store = self.store();
         let record = user_mut(&mut store, user_id)?;
         record.logs.clear();
         record.errors.clear();
+        record.inputs.clear();
         Ok(())
     }
 
@@ -758,6 +940,49 @@ impl SandboxState {
 
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
+}
+
+/// Shows a log as the official contract's execution: it started when the workflow ran and
+/// stopped `duration` milliseconds later; a pending run has not finished and has no results.
+fn execution(record: &UserRecord, log: &WorkflowLog, connector_id: &str) -> Execution {
+    let started_at = log.executed_at;
+    let stopped_at = started_at.map(|at| {
+        let millis = i64::try_from(log.duration.unwrap_or(0)).unwrap_or(i64::MAX);
+        at + chrono::Duration::milliseconds(millis)
+    });
+    let finished = log.status != Some(WorkflowLogStatus::Pending);
+    let status = match log.status {
+        Some(WorkflowLogStatus::Failure) => "failure",
+        Some(WorkflowLogStatus::Pending) => "pending",
+        Some(WorkflowLogStatus::Success) | None => "success",
+    };
+    let results = if finished {
+        vec![ExecutionResult {
+            started_at,
+            stopped_at,
+            data: vec![vec![serde_json::json!({ "status": status })]],
+            connector_id: connector_id.to_owned(),
+        }]
+    } else {
+        Vec::new()
+    };
+    let inputs = record
+        .inputs
+        .get(&log.log_id)
+        .map(|data| ExecutionInput {
+            connector_id: connector_id.to_owned(),
+            data: data.clone(),
+        })
+        .into_iter()
+        .collect();
+    Execution {
+        execution_id: log.log_id.clone(),
+        started_at,
+        stopped_at,
+        finished,
+        results,
+        inputs,
+    }
 }
 
 fn installation(workflow: &CatalogWorkflow) -> InstalledWorkflow {

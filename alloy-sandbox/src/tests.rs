@@ -1,4 +1,7 @@
 //! The sandbox over raw HTTP: every operation, every error status, faults and concurrency.
+//!
+//! Most tests run the seed contract, whose shapes they assert; the `Official contract`
+//! section covers the default, official contract operation by operation.
 
 use std::time::{Duration, Instant};
 
@@ -17,10 +20,16 @@ const INVOICE_EXPORT: &str = "wf_netsuite_invoice_export";
 const SLACK_ALERT: &str = "wf_slack_order_alert";
 const CONTACT_SYNC: &str = "wf_hubspot_contact_sync";
 
-/// A sandbox and a client that talks raw HTTP to it.
+/// A sandbox and a client that talks raw HTTP to it, sending `x-api-version: 2025-09` when the
+/// sandbox answers by the official contract.
 struct Harness {
     sandbox: Sandbox,
     client: reqwest::Client,
+}
+
+/// The configuration of the tests written against the seed document's shapes.
+fn seed() -> SandboxConfig {
+    SandboxConfig::new().with_contract(Contract::Seed)
 }
 
 /// A response: status, headers and the JSON body.
@@ -65,7 +74,13 @@ fn client() -> reqwest::Client {
 }
 
 impl Harness {
-    async fn new() -> Self {
+    /// A sandbox answering by the seed document.
+    async fn seed() -> Self {
+        Self::with(seed()).await
+    }
+
+    /// A sandbox answering by the official reference, the default.
+    async fn official() -> Self {
         Self::with(SandboxConfig::new()).await
     }
 
@@ -80,12 +95,21 @@ impl Harness {
         self.sandbox.state()
     }
 
-    /// Sends an authenticated request with an optional JSON body.
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        let mut request = self
+    /// Starts an authenticated request, with the version header in the official contract.
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self
             .client
             .request(method, format!("{}{path}", self.sandbox.base_url()))
             .header(AUTHORIZATION, format!("Bearer {}", self.sandbox.api_key()));
+        match self.sandbox.contract() {
+            Contract::Seed => request,
+            _ => request.header("x-api-version", "2025-09"),
+        }
+    }
+
+    /// Sends an authenticated request with an optional JSON body.
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.request(method, path);
         if let Some(body) = body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
@@ -97,9 +121,7 @@ impl Harness {
     /// Sends an authenticated request with a raw body.
     async fn call_raw(&self, method: Method, path: &str, body: impl Into<reqwest::Body>) -> Reply {
         let request = self
-            .client
-            .request(method, format!("{}{path}", self.sandbox.base_url()))
-            .header(AUTHORIZATION, format!("Bearer {}", self.sandbox.api_key()))
+            .request(method, path)
             .header(CONTENT_TYPE, "application/json")
             .body(body);
         send(request).await
@@ -298,7 +320,7 @@ fn faults_need_an_error_status() {
 
 #[tokio::test]
 async fn every_operation_requires_the_api_key() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await;
     h.state().reset_request_counts();
     for operation in Operation::ALL {
@@ -348,7 +370,7 @@ async fn every_operation_requires_the_api_key() {
 
 #[tokio::test]
 async fn the_bearer_scheme_is_case_insensitive() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await;
     for scheme in ["bearer", "BEARER", "Bearer"] {
         let request = h
@@ -365,7 +387,7 @@ async fn the_bearer_scheme_is_case_insensitive() {
 
 #[tokio::test]
 async fn a_configured_api_key_is_used() {
-    let h = Harness::with(SandboxConfig::new().with_api_key("sk_test_fixed")).await;
+    let h = Harness::with(seed().with_api_key("sk_test_fixed")).await;
     assert_eq!(h.sandbox.api_key(), "sk_test_fixed");
     let request = h
         .client
@@ -379,7 +401,7 @@ async fn a_configured_api_key_is_used() {
 
 #[tokio::test]
 async fn create_user_answers_201_with_the_user() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);
     let reply = h
         .call(
@@ -413,7 +435,7 @@ async fn create_user_answers_201_with_the_user() {
 
 #[tokio::test]
 async fn create_user_rejects_bad_input_with_400() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     h.create_user("taken").await;
     let duplicate = h
         .call(Method::POST, "/users", Some(json!({ "username": "taken" })))
@@ -446,7 +468,7 @@ async fn create_user_rejects_bad_input_with_400() {
 
 #[tokio::test]
 async fn user_tokens_are_verifiable_jwts() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await;
     let reply = h.get(&format!("/users/{}/token", user.user_id)).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -477,7 +499,7 @@ async fn user_tokens_are_verifiable_jwts() {
 
 #[tokio::test]
 async fn token_ttl_is_configurable_up_to_30_minutes() {
-    let h = Harness::with(SandboxConfig::new().with_token_ttl(Duration::from_secs(60))).await;
+    let h = Harness::with(seed().with_token_ttl(Duration::from_secs(60))).await;
     let user = h.create_user("alice").await;
     let token = h
         .get(&format!("/users/{}/token", user.user_id))
@@ -487,7 +509,7 @@ async fn token_ttl_is_configurable_up_to_30_minutes() {
     let claims = h.sandbox.verify_token(&token).unwrap();
     assert_eq!(claims.exp - claims.iat, 60);
 
-    let h = Harness::with(SandboxConfig::new().with_token_ttl(Duration::from_secs(86_400))).await;
+    let h = Harness::with(seed().with_token_ttl(Duration::from_secs(86_400))).await;
     let user = h.create_user("alice").await;
     let token = h
         .get(&format!("/users/{}/token", user.user_id))
@@ -500,7 +522,7 @@ async fn token_ttl_is_configurable_up_to_30_minutes() {
 
 #[tokio::test]
 async fn deleting_logs_purges_only_that_user() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let alice = h.create_user("alice").await.user_id;
     let bob = h.create_user("bob").await.user_id;
     for user in [&alice, &bob] {
@@ -533,7 +555,7 @@ async fn deleting_logs_purges_only_that_user() {
 
 #[tokio::test]
 async fn integrations_show_what_the_user_has_installed() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     let reply = h.get(&format!("/integrations?userId={user}")).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -569,7 +591,7 @@ async fn integrations_show_what_the_user_has_installed() {
 
 #[tokio::test]
 async fn integrations_need_a_known_user_id() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     for path in [
         "/integrations",
         "/integrations?userId=",
@@ -590,7 +612,7 @@ async fn integrations_need_a_known_user_id() {
 
 #[tokio::test]
 async fn events_run_listening_workflows_and_log_them() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     let reply = h
         .trigger(
@@ -635,7 +657,7 @@ async fn events_run_listening_workflows_and_log_them() {
 
 #[tokio::test]
 async fn failing_runs_record_a_failure_log_and_an_error() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
 
     // The catalog makes version 1.0.0 of the NetSuite export fail.
@@ -697,7 +719,7 @@ async fn failing_runs_record_a_failure_log_and_an_error() {
 
 #[tokio::test]
 async fn trigger_event_rejects_bad_input() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     let bodies = [
         json!({ "event": "order.created" }),
@@ -727,7 +749,7 @@ async fn trigger_event_rejects_bad_input() {
 
 #[tokio::test]
 async fn logs_and_errors_answer_404_for_what_the_user_cannot_see() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let alice = h.create_user("alice").await.user_id;
     let bob = h.create_user("bob").await.user_id;
     h.state().install_workflow(&alice, SLACK_ALERT).unwrap();
@@ -770,7 +792,7 @@ async fn logs_and_errors_answer_404_for_what_the_user_cannot_see() {
 
 #[tokio::test]
 async fn percent_encoded_parameters_are_decoded() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     h.state().add_user("usr with space", "spacey").unwrap();
     h.trigger("usr with space", "order.created", None)
         .await
@@ -789,7 +811,7 @@ async fn percent_encoded_parameters_are_decoded() {
 
 #[tokio::test]
 async fn deactivated_workflows_do_not_run() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     let action = json!({ "workflowId": ORDER_SYNC, "userId": user });
 
@@ -823,7 +845,7 @@ async fn deactivated_workflows_do_not_run() {
 
 #[tokio::test]
 async fn activation_rejects_unknown_and_invalid_input() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     for path in ["/workflows/activate", "/workflows/deactivate"] {
         for body in [
@@ -854,7 +876,7 @@ async fn activation_rejects_unknown_and_invalid_input() {
 
 #[tokio::test]
 async fn upgrades_move_forward_only() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     let upgrade = |workflow: &str, body: Value| {
         let path = format!("/workflows/{workflow}/upgrade");
@@ -917,7 +939,7 @@ async fn upgrades_move_forward_only() {
 
 #[tokio::test]
 async fn upgrading_the_netsuite_export_fixes_its_failures() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     h.trigger(&user, "invoice.created", None)
         .await
@@ -952,7 +974,7 @@ async fn upgrading_the_netsuite_export_fixes_its_failures() {
 
 #[tokio::test]
 async fn the_state_can_be_seeded_and_inspected() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let state = h.state();
     let user = state.add_user("usr_fixed", "fixed").unwrap();
     assert_eq!(user.user_id, "usr_fixed");
@@ -1026,7 +1048,7 @@ async fn a_custom_catalog_is_served() {
                 .failing_in("0.2", "Acme is down"),
         ),
     ];
-    let h = Harness::with(SandboxConfig::new().with_catalog(catalog)).await;
+    let h = Harness::with(seed().with_catalog(catalog)).await;
     let user = h.create_user("alice").await.user_id;
     let list: IntegrationList = h.get(&format!("/integrations?userId={user}")).await.parse();
     assert_eq!(list.integrations.len(), 1);
@@ -1053,7 +1075,7 @@ async fn a_custom_catalog_is_served() {
 
 #[tokio::test]
 async fn bodies_over_the_limit_get_413() {
-    let h = Harness::with(SandboxConfig::new().with_body_limit(1024)).await;
+    let h = Harness::with(seed().with_body_limit(1024)).await;
     let padding = "x".repeat(4096);
     let body = json!({ "username": "big", "fullName": padding }).to_string();
     let message = h
@@ -1072,7 +1094,7 @@ async fn bodies_over_the_limit_get_413() {
 
 #[tokio::test]
 async fn the_default_limit_is_one_mebibyte() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let at_limit = vec![b' '; DEFAULT_BODY_LIMIT];
     // Exactly at the limit: whitespace only, so it is read and then rejected as invalid JSON.
     h.call_raw(Method::POST, "/users", at_limit)
@@ -1105,7 +1127,7 @@ async fn raw_http(addr: std::net::SocketAddr, request: Vec<u8>) -> String {
 
 #[tokio::test]
 async fn chunked_and_announced_bodies_are_limited_too() {
-    let h = Harness::with(SandboxConfig::new().with_body_limit(1000)).await;
+    let h = Harness::with(seed().with_body_limit(1000)).await;
     let head = |extra: &str| {
         format!(
             "PUT /workflows/activate HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\
@@ -1141,7 +1163,7 @@ async fn chunked_and_announced_bodies_are_limited_too() {
 
 #[tokio::test]
 async fn unknown_routes_get_404_and_wrong_methods_405() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     for path in [
         "/",
         "/user",
@@ -1185,7 +1207,7 @@ async fn unknown_routes_get_404_and_wrong_methods_405() {
 /// UTF-8 once percent-decoded is still the caller's mistake (400), counted for its operation.
 #[tokio::test]
 async fn a_path_parameter_that_is_not_utf8_is_a_bad_request() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     for (path, operation) in [
         ("/users/%FF/token", Operation::GenerateUserToken),
         (
@@ -1204,7 +1226,7 @@ async fn a_path_parameter_that_is_not_utf8_is_a_bad_request() {
 
 #[tokio::test]
 async fn a_status_fault_answers_the_next_calls_then_clears() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     h.sandbox
         .inject_fault(Fault::status(503).with_retry_after(2).times(2));
     assert_eq!(h.state().pending_faults(), 1);
@@ -1226,7 +1248,7 @@ async fn a_status_fault_answers_the_next_calls_then_clears() {
 
 #[tokio::test]
 async fn a_fault_can_target_one_operation() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     h.sandbox.inject_fault(
         Fault::status(429)
@@ -1252,7 +1274,7 @@ async fn a_fault_can_target_one_operation() {
 
 #[tokio::test]
 async fn faults_apply_to_every_operation_in_order() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let user = h.create_user("alice").await.user_id;
     h.sandbox.inject_fault(Fault::status(500));
     h.sandbox
@@ -1299,7 +1321,7 @@ async fn faults_apply_to_every_operation_in_order() {
 
 #[tokio::test]
 async fn faults_come_before_authentication_and_can_be_cleared() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     h.sandbox.inject_fault(Fault::status(503));
     let reply = send(
         h.client
@@ -1318,7 +1340,7 @@ async fn faults_come_before_authentication_and_can_be_cleared() {
 
 #[tokio::test]
 async fn a_delay_fault_waits_then_serves_normally() {
-    let h = Harness::new().await;
+    let h = Harness::seed().await;
     let delay = Duration::from_millis(300);
     h.sandbox
         .inject_fault(Fault::delay(delay).only(Operation::CreateUser));
@@ -1347,7 +1369,7 @@ async fn a_delay_fault_waits_then_serves_normally() {
 async fn concurrent_requests_keep_the_state_consistent() {
     const TASKS: usize = 32;
     const USERS_PER_TASK: usize = 20;
-    let h = std::sync::Arc::new(Harness::new().await);
+    let h = std::sync::Arc::new(Harness::seed().await);
     let mut tasks = Vec::new();
     for task in 0..TASKS {
         let h = h.clone();
@@ -1391,7 +1413,7 @@ async fn concurrent_requests_keep_the_state_consistent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_faults_are_each_used_once() {
-    let h = std::sync::Arc::new(Harness::new().await);
+    let h = std::sync::Arc::new(Harness::seed().await);
     h.sandbox.inject_fault(Fault::status(503).times(25));
     let mut tasks = Vec::new();
     for task in 0..10 {
@@ -1422,4 +1444,717 @@ async fn concurrent_faults_are_each_used_once() {
     assert_eq!(failed, 25);
     assert_eq!(h.state().user_count(), 75);
     assert_eq!(h.state().request_count(Operation::CreateUser), 100);
+}
+
+// ---- Official contract -----------------------------------------------------------------------
+
+impl Harness {
+    /// Creates a user in the official contract, which answers 200 with only its id.
+    async fn official_user(&self, username: &str) -> String {
+        let reply = self
+            .call(
+                Method::POST,
+                "/users",
+                Some(json!({ "username": username })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+        let object = reply.body.as_object().expect("an object");
+        assert_eq!(object.len(), 1, "only `userId`: {}", reply.body);
+        reply.body["userId"].as_str().expect("a userId").to_owned()
+    }
+
+    /// Sends the request without the version header.
+    async fn without_version(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.sandbox.base_url()))
+            .header(AUTHORIZATION, format!("Bearer {}", self.sandbox.api_key()));
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        send(request).await
+    }
+}
+
+/// Returns a valid official request for each operation, acting on `user_id`.
+fn official_call(operation: Operation, user_id: &str) -> (Method, String, Option<Value>) {
+    match operation {
+        Operation::GenerateUserToken => (
+            Method::GET,
+            format!("/users/{user_id}/token?userId={user_id}"),
+            None,
+        ),
+        Operation::DeleteUserLogs => (
+            Method::DELETE,
+            format!("/users/{user_id}/logs?userId={user_id}"),
+            None,
+        ),
+        Operation::TriggerEvent => (
+            Method::POST,
+            "/run/event".to_owned(),
+            Some(json!({ "userId": user_id, "event": "order.created", "data": {} })),
+        ),
+        Operation::UpgradeWorkflow => (
+            Method::PUT,
+            format!("/workflows/{ORDER_SYNC}/upgrade?userId={user_id}"),
+            None,
+        ),
+        other => sample_call(other, user_id),
+    }
+}
+
+#[tokio::test]
+async fn the_official_contract_is_the_default() {
+    let sandbox = Sandbox::start().await.unwrap();
+    assert_eq!(sandbox.contract(), Contract::Official);
+    assert!(format!("{sandbox:?}").contains("Official"));
+    let seeded = Sandbox::start_with(seed()).await.unwrap();
+    assert_eq!(seeded.contract(), Contract::Seed);
+    assert!(format!("{:?}", seed()).contains("Seed"));
+    for contract in Contract::ALL {
+        assert_eq!(contract.to_string().parse::<Contract>(), Ok(contract));
+    }
+    assert!("2024-03".parse::<Contract>().is_err());
+}
+
+#[tokio::test]
+async fn official_operations_require_the_version_header() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    for operation in Operation::ALL {
+        let (method, path, body) = official_call(operation, &user);
+        let message = h
+            .without_version(method.clone(), &path, body.clone())
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        assert!(message.contains("x-api-version"), "{operation}: {message}");
+
+        let mut request = h
+            .client
+            .request(method.clone(), format!("{}{path}", h.sandbox.base_url()))
+            .header(AUTHORIZATION, format!("Bearer {}", h.sandbox.api_key()))
+            .header("x-api-version", "2024-03");
+        if let Some(body) = &body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let message = send(request)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        assert!(message.contains("2024-03"), "{operation}: {message}");
+
+        // The API key is checked first.
+        let request = h
+            .client
+            .request(method.clone(), format!("{}{path}", h.sandbox.base_url()));
+        send(request)
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED");
+
+        let reply = h.call(method, &path, body).await;
+        assert_eq!(reply.status, StatusCode::OK, "{operation}: {}", reply.body);
+    }
+    // Unknown routes are 404 whatever the headers.
+    h.without_version(Method::GET, "/nope", None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn seed_ignores_the_version_header_and_extra_query_parameters() {
+    let h = Harness::seed().await;
+    let user = h.create_user("alice").await.user_id;
+    for operation in Operation::ALL {
+        let (method, path, body) = sample_call(operation, &user);
+        let extra = if path.contains('?') { '&' } else { '?' };
+        let path = format!("{path}{extra}userId={user}&page=1&limit=99&order=sideways");
+        let mut request = h.request(method, &path).header("x-api-version", "2025-09");
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let reply = send(request).await;
+        assert_eq!(
+            reply.status,
+            expected_status(operation),
+            "{operation}: {}",
+            reply.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn official_create_user_answers_200_with_the_user_id() {
+    let h = Harness::official().await;
+    let reply = h
+        .call(
+            Method::POST,
+            "/users",
+            Some(json!({ "username": "jane", "fullName": "Jane Smith" })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    let user_id = reply.body["userId"].as_str().unwrap();
+    assert!(user_id.starts_with("usr_"), "{user_id}");
+    assert_eq!(reply.body.as_object().unwrap().len(), 1);
+    let user = h.state().user(user_id).unwrap();
+    assert_eq!(user.username.as_deref(), Some("jane"));
+    assert_eq!(user.full_name.as_deref(), Some("Jane Smith"));
+
+    for body in [
+        json!({ "username": "" }),
+        json!({ "fullName": "No Name" }),
+        json!({ "username": 5 }),
+        json!(["jane"]),
+        json!({ "username": "jane" }),
+    ] {
+        h.call(Method::POST, "/users", Some(body))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    h.call_raw(Method::POST, "/users", "{not json")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert_eq!(h.state().user_count(), 1);
+}
+
+#[tokio::test]
+async fn official_tokens_need_the_user_in_the_query_too() {
+    let h = Harness::official().await;
+    let alice = h.official_user("alice").await;
+    let bob = h.official_user("bob").await;
+
+    let reply = h.get(&format!("/users/{alice}/token?userId={alice}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    let token: TokenResponse = reply.parse();
+    assert_eq!(h.sandbox.verify_token(&token.token).unwrap().sub, alice);
+    // "User id or username".
+    let token: TokenResponse = h
+        .get(&format!("/users/{alice}/token?userId=alice"))
+        .await
+        .parse();
+    assert_eq!(h.sandbox.verify_token(&token.token).unwrap().sub, alice);
+
+    for query in ["", "?userId=", "?user=x", "?userId=usr_missing"] {
+        let message = h
+            .get(&format!("/users/{alice}/token{query}"))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        assert!(message.contains("userId"), "{query}: {message}");
+    }
+    let message = h
+        .get(&format!("/users/{alice}/token?userId={bob}"))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert!(
+        message.contains(&bob) && message.contains(&alice),
+        "{message}"
+    );
+    h.get("/users/usr_missing/token?userId=usr_missing")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn official_log_deletion_needs_the_user_in_the_query_too() {
+    let h = Harness::official().await;
+    let alice = h.official_user("alice").await;
+    let bob = h.official_user("bob").await;
+    for user in [&alice, &bob] {
+        h.call(
+            Method::POST,
+            "/run/event",
+            Some(json!({ "userId": user, "event": "order.created", "data": {} })),
+        )
+        .await;
+    }
+    assert_eq!(h.state().log_count(), 2);
+
+    for query in [
+        "".to_owned(),
+        "?userId=".to_owned(),
+        format!("?userId={bob}"),
+    ] {
+        h.call(Method::DELETE, &format!("/users/{alice}/logs{query}"), None)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    assert_eq!(h.state().log_count(), 2);
+    h.call(
+        Method::DELETE,
+        "/users/usr_missing/logs?userId=usr_missing",
+        None,
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+
+    let reply = h
+        .call(
+            Method::DELETE,
+            &format!("/users/{alice}/logs?userId={alice}"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, json!({ "message": "Success" }));
+    assert!(h.state().logs(&alice).is_empty());
+    assert_eq!(h.state().logs(&bob).len(), 1);
+}
+
+#[tokio::test]
+async fn official_integrations_list_workflows_with_numbered_versions() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    h.state()
+        .set_workflow_version(&user, ORDER_SYNC, "1.1.0")
+        .unwrap();
+    h.state()
+        .set_workflow_active(&user, CONTACT_SYNC, false)
+        .unwrap();
+    let reply = h.get(&format!("/integrations?userId={user}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    assert_eq!(reply.body.as_object().unwrap().len(), 1);
+    let data = reply.body["data"].as_array().unwrap();
+    let icon = "https://assets.runalloy.com/icons/shopify.png";
+    assert_eq!(
+        data[0],
+        json!({
+            "integrationId": "int_shopify",
+            "description": "Shopify (E-Commerce)",
+            "primaryConnector": "shopify",
+            "installed": true,
+            "icon": icon,
+            "workflows": [
+                {
+                    "workflowId": ORDER_SYNC,
+                    "name": "Shopify order sync",
+                    "installed": true,
+                    "active": true,
+                    "version": 3,
+                    "installedVersion": 2,
+                    "connectors": [{
+                        "name": "Shopify",
+                        "id": "wf_shopify_order_sync_shopify",
+                        "connector": "shopify",
+                        "icon": icon,
+                        "subtitle": "E-Commerce",
+                    }],
+                },
+                {
+                    "workflowId": "wf_shopify_inventory_alert",
+                    "name": "Shopify inventory alert",
+                    "installed": true,
+                    "active": true,
+                    "version": 2,
+                    "installedVersion": 1,
+                    "connectors": [{
+                        "name": "Shopify",
+                        "id": "wf_shopify_inventory_alert_shopify",
+                        "connector": "shopify",
+                        "icon": icon,
+                        "subtitle": "E-Commerce",
+                    }],
+                },
+            ],
+            "credentials": ["shopify"],
+        })
+    );
+    assert_eq!(data[1]["workflows"][0]["active"], json!(false));
+    // Slack is not installed: no `installedVersion`.
+    let slack = &data[3];
+    assert_eq!(slack["installed"], json!(false));
+    assert_eq!(slack["workflows"][0]["installed"], json!(false));
+    assert_eq!(slack["workflows"][0]["active"], json!(false));
+    assert!(slack["workflows"][0].get("installedVersion").is_none());
+
+    // "User id or username".
+    let by_name = h.get("/integrations?userId=alice").await;
+    assert_eq!(by_name.body, reply.body);
+    for path in ["/integrations", "/integrations?userId="] {
+        h.get(path)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    h.get("/integrations?userId=usr_missing")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn official_events_require_a_data_object() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    for body in [
+        json!({ "userId": user, "event": "order.created" }),
+        json!({ "userId": user, "event": "order.created", "data": null }),
+        json!({ "userId": user, "event": "order.created", "data": [1] }),
+        json!({ "userId": user, "event": "order.created", "data": "x" }),
+        json!({ "event": "order.created", "data": {} }),
+        json!({ "userId": user, "data": {} }),
+        json!({ "userId": "", "event": "order.created", "data": {} }),
+        json!({ "userId": user, "event": "", "data": {} }),
+    ] {
+        let message = h
+            .call(Method::POST, "/run/event", Some(body.clone()))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        assert!(!message.is_empty(), "{body}");
+    }
+    let message = h
+        .call(
+            Method::POST,
+            "/run/event",
+            Some(json!({ "userId": user, "event": "order.created" })),
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert!(message.contains("data"), "{message}");
+    h.call(
+        Method::POST,
+        "/run/event",
+        Some(json!({ "userId": "usr_missing", "event": "order.created", "data": {} })),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    assert_eq!(h.state().log_count(), 0);
+
+    for user_ref in [user.as_str(), "alice"] {
+        let reply = h
+            .call(
+                Method::POST,
+                "/run/event",
+                Some(json!({ "userId": user_ref, "event": "order.created", "data": { "n": 1 } })),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+        assert_eq!(
+            reply.body,
+            json!({ "message": "Event successfully triggered" })
+        );
+    }
+    assert_eq!(h.state().logs(&user).len(), 2);
+}
+
+#[tokio::test]
+async fn official_logs_are_executions_in_pages() {
+    let h = Harness::official().await;
+    let alice = h.official_user("alice").await;
+    let bob = h.official_user("bob").await;
+    for n in 0..12 {
+        h.call(
+            Method::POST,
+            "/run/event",
+            Some(json!({ "userId": alice, "event": "order.created", "data": { "n": n } })),
+        )
+        .await;
+        // Distinct start times, so that the order is observable.
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    h.call(
+        Method::POST,
+        "/run/event",
+        Some(json!({ "userId": bob, "event": "order.created", "data": { "n": 99 } })),
+    )
+    .await;
+    let logs = |query: String| {
+        let h = &h;
+        async move {
+            let reply = h.get(&format!("/workflows/{ORDER_SYNC}/logs{query}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+            assert_eq!(reply.body.as_object().unwrap().len(), 1);
+            reply.body["data"].as_array().unwrap().clone()
+        }
+    };
+    let n = |execution: &Value| execution["inputs"][0]["data"]["n"].as_i64().unwrap();
+
+    // Default: page 1, ten per page, newest first.
+    let page = logs(format!("?userId={alice}")).await;
+    assert_eq!(
+        page.iter().map(n).collect::<Vec<_>>(),
+        (2..12).rev().collect::<Vec<_>>()
+    );
+    let newest = &page[0];
+    assert!(newest["executionId"].as_str().unwrap().starts_with("log_"));
+    assert_eq!(newest["finished"], json!(true));
+    let started = chrono::DateTime::parse_from_rfc3339(newest["startedAt"].as_str().unwrap());
+    let stopped = chrono::DateTime::parse_from_rfc3339(newest["stoppedAt"].as_str().unwrap());
+    assert!(started.unwrap() <= stopped.unwrap());
+    let result = &newest["results"][0];
+    assert_eq!(
+        result["connectorId"],
+        json!("wf_shopify_order_sync_shopify")
+    );
+    assert_eq!(result["data"], json!([[{ "status": "success" }]]));
+    assert_eq!(result["startedAt"], newest["startedAt"]);
+    assert_eq!(
+        newest["inputs"],
+        json!([{ "connectorId": "wf_shopify_order_sync_shopify", "data": { "n": 11 } }])
+    );
+
+    let page = logs(format!("?userId={alice}&page=2")).await;
+    assert_eq!(page.iter().map(n).collect::<Vec<_>>(), [1, 0]);
+    let page = logs("?userId=alice&order=asc&limit=5&page=2".to_owned()).await;
+    assert_eq!(page.iter().map(n).collect::<Vec<_>>(), [5, 6, 7, 8, 9]);
+    assert!(logs(format!("?userId={alice}&page=3")).await.is_empty());
+    assert_eq!(logs(format!("?userId={alice}&limit=30")).await.len(), 12);
+    // Without `userId` (optional in the reference): every user's runs of the workflow.
+    let all = logs("?order=asc&limit=30".to_owned()).await;
+    assert_eq!(all.len(), 13);
+    assert_eq!(n(&all[12]), 99);
+
+    for query in [
+        "limit=0",
+        "limit=31",
+        "limit=ten",
+        "page=0",
+        "page=-1",
+        "order=up",
+        "order=DESC",
+    ] {
+        let message = h
+            .get(&format!(
+                "/workflows/{ORDER_SYNC}/logs?userId={alice}&{query}"
+            ))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        let name = query.split('=').next().unwrap();
+        assert!(message.contains(name), "{query}: {message}");
+    }
+    h.get(&format!("/workflows/wf_missing/logs?userId={alice}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get("/workflows/wf_missing/logs")
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get(&format!("/workflows/{SLACK_ALERT}/logs?userId={alice}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get(&format!("/workflows/{ORDER_SYNC}/logs?userId=usr_missing"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn official_pending_runs_are_not_finished() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    h.state()
+        .add_log(
+            &user,
+            WorkflowLog {
+                log_id: "log_pending".to_owned(),
+                workflow_id: Some(ORDER_SYNC.to_owned()),
+                status: Some(WorkflowLogStatus::Pending),
+                executed_at: None,
+                duration: None,
+            },
+        )
+        .unwrap();
+    let reply = h
+        .get(&format!("/workflows/{ORDER_SYNC}/logs?userId={user}"))
+        .await;
+    assert_eq!(
+        reply.body,
+        json!({ "data": [{
+            "executionId": "log_pending",
+            "finished": false,
+            "results": [],
+            "inputs": [],
+        }] })
+    );
+}
+
+#[tokio::test]
+async fn official_errors_name_the_failing_block() {
+    let h = Harness::official().await;
+    let alice = h.official_user("alice").await;
+    let bob = h.official_user("bob").await;
+    let reply = h
+        .get(&format!(
+            "/workflows/{INVOICE_EXPORT}/errors?userId={alice}"
+        ))
+        .await;
+    assert_eq!(reply.body, json!({ "data": [] }));
+    for user in [&alice, &bob] {
+        h.call(
+            Method::POST,
+            "/run/event",
+            Some(json!({ "userId": user, "event": "invoice.created", "data": {} })),
+        )
+        .await;
+    }
+    let reply = h
+        .get(&format!("/workflows/{INVOICE_EXPORT}/errors?userId=alice"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    let errors = reply.body["data"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    let error = errors[0].as_object().unwrap();
+    let mut keys: Vec<_> = error.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["block", "errorOccurredAt", "message", "workflowId"]);
+    assert_eq!(error["workflowId"], json!(INVOICE_EXPORT));
+    assert_eq!(error["block"], json!("netsuite"));
+    assert!(error["message"].as_str().unwrap().contains("subsidiary"));
+    let at = error["errorOccurredAt"].as_str().unwrap();
+    assert!(chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{at}");
+
+    let all = h.get(&format!("/workflows/{INVOICE_EXPORT}/errors")).await;
+    assert_eq!(all.body["data"].as_array().unwrap().len(), 2);
+    h.get(&format!("/workflows/wf_missing/errors?userId={alice}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get(&format!("/workflows/{SLACK_ALERT}/errors?userId={alice}"))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    h.get(&format!(
+        "/workflows/{INVOICE_EXPORT}/errors?userId=usr_missing"
+    ))
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn official_activation_answers_activated() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    let put = |path: &'static str, body: Value| {
+        let h = &h;
+        async move { h.call(Method::PUT, path, Some(body)).await }
+    };
+    let reply = put(
+        "/workflows/deactivate",
+        json!({ "userId": user, "workflowId": ORDER_SYNC }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    assert_eq!(reply.body, json!({ "activated": false }));
+    assert!(!h.state().workflow(&user, ORDER_SYNC).unwrap().active);
+
+    // By name, and the user by username.
+    let reply = put(
+        "/workflows/activate",
+        json!({ "userId": "alice", "workflowName": "shopify ORDER sync" }),
+    )
+    .await;
+    assert_eq!(reply.body, json!({ "activated": true }));
+    assert!(h.state().workflow(&user, ORDER_SYNC).unwrap().active);
+
+    for path in ["/workflows/activate", "/workflows/deactivate"] {
+        for body in [
+            json!({ "workflowId": ORDER_SYNC }),
+            json!({ "userId": "", "workflowId": ORDER_SYNC }),
+            json!({ "userId": user }),
+            json!({ "userId": user, "workflowId": "", "workflowName": "" }),
+            json!({ "userId": user, "workflowId": 5 }),
+            json!([]),
+        ] {
+            put(path, body)
+                .await
+                .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+        }
+        for body in [
+            json!({ "userId": user, "workflowName": "No such workflow" }),
+            json!({ "userId": user, "workflowId": "wf_missing" }),
+            json!({ "userId": user, "workflowId": SLACK_ALERT }),
+            json!({ "userId": "usr_missing", "workflowId": ORDER_SYNC }),
+        ] {
+            put(path, body)
+                .await
+                .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+        }
+    }
+}
+
+#[tokio::test]
+async fn official_upgrades_take_the_user_from_the_query() {
+    let h = Harness::official().await;
+    let user = h.official_user("alice").await;
+    let version = |workflow_id: &str| h.state().workflow(&user, workflow_id).unwrap().version;
+
+    // No body: the latest version.
+    let reply = h
+        .call(
+            Method::PUT,
+            &format!("/workflows/{ORDER_SYNC}/upgrade?userId={user}"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "body: {}", reply.body);
+    assert_eq!(reply.body, json!({ "upgraded": true }));
+    assert_eq!(version(ORDER_SYNC), "2.0.0");
+    let message = h
+        .call(
+            Method::PUT,
+            &format!("/workflows/{ORDER_SYNC}/upgrade?userId={user}"),
+            None,
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert!(message.contains("latest"), "{message}");
+
+    // The extension: a body with a version number or name; the user may be a username.
+    let path = format!("/workflows/{INVOICE_EXPORT}/upgrade?userId=alice");
+    let reply = h
+        .call(Method::PUT, &path, Some(json!({ "version": 2 })))
+        .await;
+    assert_eq!(reply.body, json!({ "upgraded": true }));
+    assert_eq!(version(INVOICE_EXPORT), "1.1.0");
+    let reply = h
+        .call(Method::PUT, &path, Some(json!({ "version": "2.0.0" })))
+        .await;
+    assert_eq!(reply.body, json!({ "upgraded": true }));
+    assert_eq!(version(INVOICE_EXPORT), "2.0.0");
+
+    // The user comes from the query, never from the body.
+    let message = h
+        .call(
+            Method::PUT,
+            &format!("/workflows/{CONTACT_SYNC}/upgrade"),
+            Some(json!({ "userId": user })),
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert!(message.contains("userId"), "{message}");
+    let contact = format!("/workflows/{CONTACT_SYNC}/upgrade?userId={user}");
+    for body in [
+        json!({ "version": 9 }),
+        json!({ "version": 1 }),
+        json!({ "version": "9.9.9" }),
+        json!({ "version": true }),
+        json!([]),
+    ] {
+        h.call(Method::PUT, &contact, Some(body))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    }
+    h.call_raw(Method::PUT, &contact, "{not json")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "BAD_REQUEST");
+    assert_eq!(version(CONTACT_SYNC), "1.0.0");
+    for path in [
+        "/workflows/wf_missing/upgrade?userId=alice".to_owned(),
+        format!("/workflows/{SLACK_ALERT}/upgrade?userId=alice"),
+        format!("/workflows/{CONTACT_SYNC}/upgrade?userId=usr_missing"),
+    ] {
+        h.call(Method::PUT, &path, None)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "NOT_FOUND");
+    }
+}
+
+#[tokio::test]
+async fn faults_apply_in_the_official_contract_too() {
+    let h = Harness::official().await;
+    h.sandbox
+        .inject_fault(Fault::status(503).only(Operation::ListIntegrations));
+    // The fault comes before the version header is checked, as it comes before the key.
+    h.without_version(Method::GET, "/integrations?userId=x", None)
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE");
 }

@@ -130,6 +130,125 @@ pub(crate) struct ErrorResponse {
     pub(crate) message: Option<String>,
 }
 
+// ---- What the sandbox answers in the official contract --------------------------------------
+
+/// A list in the official contract's envelope: `{"data": [...]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DataList<T> {
+    pub(crate) data: Vec<T>,
+}
+
+/// The official answer of `POST /users`: only the new user's id.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedUser {
+    pub(crate) user_id: String,
+}
+
+/// The official acknowledgement of `POST /run/event` and `DELETE /users/{userId}/logs`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct MessageResponse {
+    pub(crate) message: String,
+}
+
+/// The official answer of `PUT /workflows/activate` and `PUT /workflows/deactivate`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ActivatedResponse {
+    pub(crate) activated: bool,
+}
+
+/// The official answer of `PUT /workflows/{workflowId}/upgrade`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct UpgradedResponse {
+    pub(crate) upgraded: bool,
+}
+
+/// An entry of the official `GET /integrations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialIntegration {
+    pub(crate) integration_id: String,
+    pub(crate) description: String,
+    pub(crate) primary_connector: String,
+    pub(crate) installed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+    pub(crate) workflows: Vec<OfficialWorkflow>,
+    pub(crate) credentials: Vec<String>,
+}
+
+/// A workflow of an official integration entry; versions are numbered from 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialWorkflow {
+    pub(crate) workflow_id: String,
+    pub(crate) name: String,
+    pub(crate) installed: bool,
+    pub(crate) active: bool,
+    /// The latest version's number.
+    pub(crate) version: u32,
+    /// The installed version's number, only when installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) installed_version: Option<u32>,
+    pub(crate) connectors: Vec<Connector>,
+}
+
+/// A connector (block) of an official workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Connector {
+    pub(crate) name: String,
+    pub(crate) id: String,
+    pub(crate) connector: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+    pub(crate) subtitle: String,
+}
+
+/// One execution of the official `GET /workflows/{workflowId}/logs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Execution {
+    pub(crate) execution_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stopped_at: Option<DateTime<Utc>>,
+    pub(crate) finished: bool,
+    pub(crate) results: Vec<ExecutionResult>,
+    pub(crate) inputs: Vec<ExecutionInput>,
+}
+
+/// What one connector of an execution produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExecutionResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stopped_at: Option<DateTime<Utc>>,
+    pub(crate) data: Vec<Vec<Value>>,
+    pub(crate) connector_id: String,
+}
+
+/// What one connector of an execution was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExecutionInput {
+    pub(crate) connector_id: String,
+    pub(crate) data: Value,
+}
+
+/// One error of the official `GET /workflows/{workflowId}/errors`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialError {
+    pub(crate) workflow_id: String,
+    pub(crate) block: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) error_occurred_at: Option<DateTime<Utc>>,
+    pub(crate) message: String,
+}
+
 // ---- What the sandbox reads ----------------------------------------------------------------
 
 /// The body of `POST /users`.
@@ -157,6 +276,43 @@ pub(crate) struct TriggerEventRequest {
 pub(crate) struct WorkflowActionRequest {
     pub(crate) workflow_id: String,
     pub(crate) user_id: String,
+}
+
+/// The official body of `PUT /workflows/activate` and `PUT /workflows/deactivate`: `userId`
+/// and either `workflowId` or `workflowName`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialActionRequest {
+    pub(crate) user_id: String,
+    #[serde(default)]
+    pub(crate) workflow_id: Option<String>,
+    #[serde(default)]
+    pub(crate) workflow_name: Option<String>,
+}
+
+/// The official body of `POST /run/event`: all three fields required, `data` an object.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialEventRequest {
+    pub(crate) user_id: String,
+    pub(crate) event: String,
+    pub(crate) data: serde_json::Map<String, Value>,
+}
+
+/// A version an upgrade asks for: the seed's name (`"2.0.0"`) or the official number (`3`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum VersionRef {
+    Number(u32),
+    Name(String),
+}
+
+/// The optional official body of `PUT /workflows/{workflowId}/upgrade` (an extension: the
+/// reference sends none).
+#[derive(Deserialize)]
+pub(crate) struct OfficialUpgradeRequest {
+    #[serde(default)]
+    pub(crate) version: Option<VersionRef>,
 }
 
 /// The body of `PUT /workflows/{workflowId}/upgrade`.

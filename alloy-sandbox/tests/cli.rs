@@ -81,6 +81,10 @@ fn help_goes_to_stdout_and_bad_arguments_to_stderr() {
         stdout.contains("Usage: alloy-sandbox [OPTIONS]"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("--contract <C>") && stdout.contains("[default: official]"),
+        "{stdout}"
+    );
     assert!(help.stderr.is_empty());
 
     let bad = Command::new(env!("CARGO_BIN_EXE_alloy-sandbox"))
@@ -96,6 +100,20 @@ fn help_goes_to_stdout_and_bad_arguments_to_stderr() {
     );
     assert!(
         stderr.contains("Usage: alloy-sandbox [OPTIONS]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_contract_is_refused() {
+    let bad = Command::new(env!("CARGO_BIN_EXE_alloy-sandbox"))
+        .args(["--contract", "2024-03"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert!(
+        stderr.starts_with("alloy-sandbox: --contract: unknown contract `2024-03`"),
         "{stderr}"
     );
 }

@@ -1,9 +1,13 @@
-//! The sandbox conforms to the contract: every response it gives, success or error, has a
-//! status the OpenAPI document lists for that operation and a body that validates against
-//! the document's schema for it. Expectations come from the document, not from copies.
+//! The sandbox conforms to each contract it answers by: every response it gives, success or
+//! error, has a status the contract's OpenAPI document lists for that operation and a body
+//! that validates against the document's schema for it. Expectations come from the documents,
+//! not from copies: the seed contract is checked against `spec/alloy-embedded-2025-09.json`,
+//! the official one against `spec/alloy-embedded-2025-09-official.yaml`.
 //!
-//! Responses are recorded raw by a `Transport` wrapped around the client, so the check sees
-//! exactly the JSON on the wire, before any decoding could hide a difference.
+//! Seed responses are recorded raw by a `Transport` wrapped around the client, so the check
+//! sees exactly the JSON on the wire, before any decoding could hide a difference. Official
+//! exchanges are driven with raw HTTP, independent of how the client's models decode them;
+//! their requests are checked against the document too.
 
 use std::sync::{LazyLock, Mutex};
 
@@ -11,11 +15,20 @@ use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
 use alloy_api::{AlloyApi, Client, RawResponse, Request, RetryPolicy, Transport};
-use alloy_sandbox::Sandbox;
-use serde_json::Value;
+use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
+use serde_json::{Value, json};
 
+/// The seed document.
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../spec/alloy-embedded-2025-09.json")).unwrap()
+});
+
+/// Alloy's official 2025-09 reference, parsed from YAML into the same JSON values.
+static OFFICIAL: LazyLock<Value> = LazyLock::new(|| {
+    serde_norway::from_str(include_str!(
+        "../../spec/alloy-embedded-2025-09-official.yaml"
+    ))
+    .unwrap()
 });
 
 /// One exchange as seen on the wire.
@@ -62,36 +75,43 @@ trait RawEvents: Transport {
 
 impl<T: Transport + ?Sized> RawEvents for T {}
 
-fn resolve(schema: &Value) -> &Value {
+/// Follows a local `$ref` (`#/components/...`) within `doc`.
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
-            let name = reference
-                .strip_prefix("#/components/schemas/")
+            let pointer = reference
+                .strip_prefix('#')
                 .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
-            &CONTRACT["components"]["schemas"][name]
+            doc.pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling $ref {reference}"))
         }
         None => schema,
     }
 }
 
-/// Validates `value` against an OpenAPI 3.0 schema; supports exactly the keywords the contract
-/// uses and fails on any other, so a schema feature this check ignores cannot pass silently.
-fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
-    let schema = resolve(schema);
+/// Validates `value` against an OpenAPI 3.0 schema of `doc`; supports exactly the keywords the
+/// two documents use and fails on any other, so a schema feature this check ignores cannot
+/// pass silently. `x-*` extension keys are annotations (`x-from-example`, `x-unverified`,
+/// `x-note`) and are skipped on purpose, as are `default` and `example`, which say nothing
+/// about valid values.
+fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
+    let schema = resolve(doc, schema);
     for key in schema.as_object().unwrap().keys() {
         assert!(
-            matches!(
-                key.as_str(),
-                "type"
-                    | "properties"
-                    | "required"
-                    | "items"
-                    | "enum"
-                    | "format"
-                    | "title"
-                    | "description"
-                    | "example"
-            ),
+            key.starts_with("x-")
+                || matches!(
+                    key.as_str(),
+                    "type"
+                        | "properties"
+                        | "required"
+                        | "items"
+                        | "enum"
+                        | "format"
+                        | "title"
+                        | "description"
+                        | "example"
+                        | "default"
+                ),
             "the conformance check does not support the schema keyword `{key}`"
         );
     }
@@ -125,6 +145,11 @@ fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>)
                 problems.push(format!("{at}: `{s}` is not an absolute URI"));
             }
         }
+        (Some("int32"), _) => {
+            if value.as_i64().is_none_or(|n| i32::try_from(n).is_err()) {
+                problems.push(format!("{at}: {value} is not a 32-bit integer"));
+            }
+        }
         (Some(other), _) => panic!("unsupported format {other}"),
         (None, _) => {}
     }
@@ -141,13 +166,13 @@ fn validate(schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>)
     ) {
         for (name, sub) in properties {
             if let Some(v) = object.get(name) {
-                validate(sub, v, &format!("{at}.{name}"), problems);
+                validate(doc, sub, v, &format!("{at}.{name}"), problems);
             }
         }
     }
     if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
         for (i, v) in array.iter().enumerate() {
-            validate(items, v, &format!("{at}[{i}]"), problems);
+            validate(doc, items, v, &format!("{at}[{i}]"), problems);
         }
     }
 }
@@ -187,7 +212,13 @@ fn check(exchanges: &[Exchange]) -> Vec<String> {
                 continue;
             }
         };
-        validate(schema, &e.body, &format!("{id} {status}"), &mut problems);
+        validate(
+            &CONTRACT,
+            schema,
+            &e.body,
+            &format!("{id} {status}"),
+            &mut problems,
+        );
         if e.status >= 400 {
             // Error bodies must carry both fields for clients that show them.
             for field in ["error", "message"] {
@@ -204,6 +235,12 @@ fn check(exchanges: &[Exchange]) -> Vec<String> {
     checked
 }
 
+async fn seed_sandbox() -> Sandbox {
+    Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap()
+}
+
 fn recording(sandbox: &Sandbox, key: &str) -> Recording {
     Recording {
         client: Client::builder()
@@ -217,8 +254,8 @@ fn recording(sandbox: &Sandbox, key: &str) -> Recording {
 }
 
 #[tokio::test]
-async fn every_operation_answers_as_the_contract_says() {
-    let sandbox = Sandbox::start().await.unwrap();
+async fn every_operation_answers_as_the_seed_contract_says() {
+    let sandbox = seed_sandbox().await;
     let api = recording(&sandbox, sandbox.api_key());
 
     // Success paths of all ten operations.
@@ -299,8 +336,8 @@ async fn every_operation_answers_as_the_contract_says() {
 }
 
 #[tokio::test]
-async fn every_operation_answers_401_with_the_contract_body() {
-    let sandbox = Sandbox::start().await.unwrap();
+async fn every_operation_answers_401_with_the_seed_contract_body() {
+    let sandbox = seed_sandbox().await;
     let api = recording(&sandbox, "sk_wrong_key");
     let action = WorkflowActionRequest::new("wf_1", "usr_1");
     let results = [
@@ -335,6 +372,7 @@ fn the_check_itself_rejects_what_the_contract_forbids() {
     let user = serde_json::json!({ "$ref": "#/components/schemas/User" });
     let mut problems = Vec::new();
     validate(
+        &CONTRACT,
         &user,
         &serde_json::json!({ "userId": 5, "createdAt": "yesterday" }),
         "User",
@@ -345,16 +383,505 @@ fn the_check_itself_rejects_what_the_contract_forbids() {
     let logs = serde_json::json!({ "$ref": "#/components/schemas/WorkflowLogList" });
     let mut problems = Vec::new();
     let body = serde_json::json!({ "logs": [{ "status": "exploded", "duration": 1.5 }] });
-    validate(&logs, &body, "WorkflowLogList", &mut problems);
+    validate(&CONTRACT, &logs, &body, "WorkflowLogList", &mut problems);
     assert_eq!(problems.len(), 2, "{problems:?}");
 
     let action = serde_json::json!({ "$ref": "#/components/schemas/WorkflowActionRequest" });
     let mut problems = Vec::new();
     validate(
+        &CONTRACT,
         &action,
         &serde_json::json!({ "userId": "u" }),
         "action",
         &mut problems,
     );
     assert_eq!(problems, ["action: missing required field \"workflowId\""]);
+}
+
+// ---- The official contract -------------------------------------------------------------------
+
+/// The body every error answer carries in both contracts. The official document declares no
+/// error responses at all (its fragments document 200 only), so official error exchanges are
+/// checked against this shape instead of a schema of the document.
+static ERROR_BODY: LazyLock<Value> = LazyLock::new(|| {
+    json!({
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": { "error": { "type": "string" }, "message": { "type": "string" } },
+    })
+});
+
+/// One official exchange: the request as sent and the response as received.
+struct RawExchange {
+    method: &'static str,
+    template: &'static str,
+    query: Vec<(String, String)>,
+    api_version: Option<String>,
+    body: Option<Value>,
+    status: u16,
+    response: Value,
+}
+
+/// Sends raw HTTP requests to an official sandbox and records each exchange.
+struct RawClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+    exchanges: Vec<RawExchange>,
+}
+
+/// A request of [`RawClient::send`]: the operation's method and path template, the filled
+/// path, the query pairs, the JSON body and whether to send `x-api-version: 2025-09`.
+struct Call<'a> {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    query: &'a [(&'a str, &'a str)],
+    body: Option<Value>,
+    api_version: bool,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: &'static str, template: &'static str, path: impl Into<String>) -> Self {
+        Call {
+            method,
+            template,
+            path: path.into(),
+            query: &[],
+            body: None,
+            api_version: true,
+        }
+    }
+
+    fn query(mut self, query: &'a [(&'a str, &'a str)]) -> Self {
+        self.query = query;
+        self
+    }
+
+    fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    fn without_api_version(mut self) -> Self {
+        self.api_version = false;
+        self
+    }
+}
+
+impl RawClient {
+    fn new(sandbox: &Sandbox, api_key: &str) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        RawClient {
+            http: reqwest::Client::new(),
+            base_url: sandbox.base_url().to_owned(),
+            api_key: api_key.to_owned(),
+            exchanges: Vec::new(),
+        }
+    }
+
+    /// Sends the call and returns the response body.
+    async fn send(&mut self, call: Call<'_>) -> Value {
+        let method = reqwest::Method::from_bytes(call.method.as_bytes()).unwrap();
+        // The test's values are plain ids and numbers: nothing to percent-encode.
+        let query: Vec<String> = call.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let separator = if query.is_empty() { "" } else { "?" };
+        let mut request = self
+            .http
+            .request(
+                method,
+                format!(
+                    "{}{}{separator}{}",
+                    self.base_url,
+                    call.path,
+                    query.join("&")
+                ),
+            )
+            .bearer_auth(&self.api_key);
+        if call.api_version {
+            request = request.header("x-api-version", "2025-09");
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.expect("the sandbox answers");
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap();
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!(
+                "{} {} answered a body that is not JSON ({e}): {:?}",
+                call.method,
+                call.template,
+                String::from_utf8_lossy(&bytes)
+            )
+        });
+        self.exchanges.push(RawExchange {
+            method: call.method,
+            template: call.template,
+            query: call
+                .query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            api_version: call.api_version.then(|| "2025-09".to_owned()),
+            body: call.body,
+            status,
+            response: body.clone(),
+        });
+        body
+    }
+}
+
+/// Turns a query or header value into the JSON value its parameter schema describes.
+fn parameter_value(schema: &Value, raw: &str) -> Value {
+    match schema["type"].as_str() {
+        Some("integer") => raw.parse::<i64>().map_or_else(|_| json!(raw), Value::from),
+        _ => json!(raw),
+    }
+}
+
+/// Checks a request that the sandbox accepted against the official document: required
+/// parameters present, parameter values and the body valid, no body where none is declared.
+fn check_official_request(
+    operation: &Value,
+    e: &RawExchange,
+    id: &str,
+    problems: &mut Vec<String>,
+) {
+    let doc = &*OFFICIAL;
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        let parameter = resolve(doc, parameter);
+        let name = parameter["name"].as_str().unwrap();
+        let sent = match parameter["in"].as_str().unwrap() {
+            "query" => e
+                .query
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone()),
+            "header" if name.eq_ignore_ascii_case("x-api-version") => e.api_version.clone(),
+            "header" | "path" => continue,
+            other => panic!("unsupported parameter location {other}"),
+        };
+        match sent {
+            Some(raw) => validate(
+                doc,
+                &parameter["schema"],
+                &parameter_value(&parameter["schema"], &raw),
+                &format!("{id} request {name}"),
+                problems,
+            ),
+            None if parameter["required"] == json!(true) => {
+                problems.push(format!("{id}: request without required parameter `{name}`"));
+            }
+            None => {}
+        }
+    }
+    match (&e.body, operation.get("requestBody")) {
+        (Some(body), Some(declared)) => validate(
+            doc,
+            &declared["content"]["application/json"]["schema"],
+            body,
+            &format!("{id} request body"),
+            problems,
+        ),
+        (Some(_), None) => problems.push(format!("{id}: request body where none is declared")),
+        (None, Some(declared)) if declared["required"] == json!(true) => {
+            problems.push(format!("{id}: request without its required body"));
+        }
+        (None, _) => {}
+    }
+}
+
+/// Checks every official exchange against the official document; returns what was checked.
+fn check_official(exchanges: &[RawExchange]) -> Vec<String> {
+    let doc = &*OFFICIAL;
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    for e in exchanges {
+        let Some(operation) = doc["paths"]
+            .get(e.template)
+            .and_then(|item| item.get(e.method.to_ascii_lowercase()))
+        else {
+            problems.push(format!(
+                "{} {} is not in the official document",
+                e.method, e.template
+            ));
+            continue;
+        };
+        let id = operation["operationId"].as_str().unwrap();
+        let status = e.status.to_string();
+        let at = format!("{id} {status}");
+        match operation["responses"].get(&status) {
+            Some(response) => {
+                let schema = &response["content"]["application/json"]["schema"];
+                validate(doc, schema, &e.response, &at, &mut problems);
+                // The document declares no `required`; what it declares at the top level of
+                // an answer is the answer (`data`, `userId`, `token`, ...), so it must be there.
+                for name in resolve(doc, schema)["properties"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|properties| properties.keys())
+                {
+                    if e.response.get(name).is_none() {
+                        problems.push(format!("{at}: answer without `{name}`"));
+                    }
+                }
+                check_official_request(operation, e, id, &mut problems);
+            }
+            // Not declared by the document: see ERROR_BODY.
+            None if e.status >= 400 => validate(doc, &ERROR_BODY, &e.response, &at, &mut problems),
+            None => problems.push(format!(
+                "{id} answered {status}, which the document does not list"
+            )),
+        }
+        checked.push(at);
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    checked.sort();
+    checked.dedup();
+    checked
+}
+
+async fn official_sandbox() -> Sandbox {
+    let sandbox = Sandbox::start().await.unwrap();
+    assert_eq!(sandbox.contract(), Contract::Official);
+    sandbox
+}
+
+#[tokio::test]
+async fn every_operation_answers_as_the_official_contract_says() {
+    let sandbox = official_sandbox().await;
+    let mut api = RawClient::new(&sandbox, sandbox.api_key());
+    let wf = "wf_netsuite_invoice_export";
+
+    // Success paths of all ten operations.
+    let created = api
+        .send(
+            Call::new("POST", "/users", "/users")
+                .body(json!({ "username": "conformance", "fullName": "Con Formance" })),
+        )
+        .await;
+    let uid = created["userId"].as_str().unwrap().to_owned();
+    let uid = uid.as_str();
+    let token = "/users/{userId}/token";
+    let logs = "/users/{userId}/logs";
+    api.send(Call::new("GET", token, format!("/users/{uid}/token")).query(&[("userId", uid)]))
+        .await;
+    api.send(Call::new("GET", "/integrations", "/integrations").query(&[("userId", uid)]))
+        .await;
+    for n in 0..3 {
+        api.send(
+            Call::new("POST", "/run/event", "/run/event")
+                .body(json!({ "userId": uid, "event": "invoice.created", "data": { "n": n } })),
+        )
+        .await;
+    }
+    let wf_logs = "/workflows/{workflowId}/logs";
+    let logs_path = format!("/workflows/{wf}/logs");
+    api.send(Call::new("GET", wf_logs, logs_path.clone()).query(&[("userId", uid)]))
+        .await;
+    api.send(Call::new("GET", wf_logs, logs_path.clone()).query(&[
+        ("userId", uid),
+        ("page", "2"),
+        ("limit", "2"),
+        ("order", "asc"),
+    ]))
+    .await;
+    let wf_errors = "/workflows/{workflowId}/errors";
+    let errors_path = format!("/workflows/{wf}/errors");
+    api.send(Call::new("GET", wf_errors, errors_path.clone()).query(&[("userId", uid)]))
+        .await;
+    api.send(
+        Call::new("PUT", "/workflows/deactivate", "/workflows/deactivate")
+            .body(json!({ "userId": uid, "workflowId": wf })),
+    )
+    .await;
+    api.send(
+        Call::new("PUT", "/workflows/activate", "/workflows/activate")
+            .body(json!({ "userId": "conformance", "workflowName": "Netsuite invoice export" })),
+    )
+    .await;
+    let upgrade = "/workflows/{workflowId}/upgrade";
+    api.send(
+        Call::new("PUT", upgrade, format!("/workflows/{wf}/upgrade")).query(&[("userId", uid)]),
+    )
+    .await;
+    api.send(Call::new("DELETE", logs, format!("/users/{uid}/logs")).query(&[("userId", uid)]))
+        .await;
+
+    // Error paths.
+    api.send(Call::new("POST", "/users", "/users").body(json!({ "username": "" })))
+        .await;
+    api.send(Call::new("GET", token, format!("/users/{uid}/token")))
+        .await;
+    api.send(
+        Call::new("GET", token, "/users/usr_missing/token").query(&[("userId", "usr_missing")]),
+    )
+    .await;
+    api.send(Call::new("DELETE", logs, format!("/users/{uid}/logs")))
+        .await;
+    api.send(
+        Call::new("GET", "/integrations", "/integrations")
+            .query(&[("userId", uid)])
+            .without_api_version(),
+    )
+    .await;
+    api.send(
+        Call::new("POST", "/run/event", "/run/event")
+            .body(json!({ "userId": uid, "event": "invoice.created" })),
+    )
+    .await;
+    api.send(Call::new("GET", wf_logs, logs_path).query(&[("userId", uid), ("limit", "31")]))
+        .await;
+    api.send(Call::new("GET", wf_errors, "/workflows/wf_missing/errors").query(&[("userId", uid)]))
+        .await;
+    api.send(
+        Call::new("PUT", "/workflows/activate", "/workflows/activate")
+            .body(json!({ "userId": uid })),
+    )
+    .await;
+    api.send(Call::new(
+        "PUT",
+        upgrade,
+        format!("/workflows/{wf}/upgrade"),
+    ))
+    .await;
+
+    let checked = check_official(&api.exchanges);
+    for expected in [
+        "create-a-user 200",
+        "create-a-user 400",
+        "generate-jwt-token 200",
+        "generate-jwt-token 400",
+        "generate-jwt-token 404",
+        "delete-logs-for-a-user 200",
+        "delete-logs-for-a-user 400",
+        "list-integrations 200",
+        "list-integrations 400",
+        "run-event 200",
+        "run-event 400",
+        "get-workflow-logs 200",
+        "get-workflow-logs 400",
+        "get-workflow-errors 200",
+        "get-workflow-errors 404",
+        "deactivate-a-workflow 200",
+        "activate-a-workflow 200",
+        "activate-a-workflow 400",
+        "upgrade-workflow 200",
+        "upgrade-workflow 400",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == expected),
+            "{expected} not exercised: {checked:?}"
+        );
+    }
+    // The answers carried content, not only valid empty lists.
+    let answers = |template: &'static str| {
+        api.exchanges
+            .iter()
+            .filter(move |e| e.template == template && e.status == 200)
+            .map(|e| &e.response)
+    };
+    assert!(answers(wf_logs).all(|r| !r["data"].as_array().unwrap().is_empty()));
+    assert!(answers(wf_errors).all(|r| !r["data"].as_array().unwrap().is_empty()));
+    assert!(answers("/integrations").all(|r| r["data"][0]["workflows"][0]["version"].is_u64()));
+}
+
+#[tokio::test]
+async fn every_operation_answers_401_with_the_error_body_in_the_official_contract() {
+    let sandbox = official_sandbox().await;
+    let mut api = RawClient::new(&sandbox, "sk_wrong_key");
+    let user = &[("userId", "usr_1")][..];
+    let action = json!({ "userId": "usr_1", "workflowId": "wf_1" });
+    let calls = [
+        Call::new("POST", "/users", "/users").body(json!({ "username": "x" })),
+        Call::new("GET", "/users/{userId}/token", "/users/usr_1/token").query(user),
+        Call::new("DELETE", "/users/{userId}/logs", "/users/usr_1/logs").query(user),
+        Call::new("GET", "/integrations", "/integrations").query(user),
+        Call::new("POST", "/run/event", "/run/event")
+            .body(json!({ "userId": "usr_1", "event": "e", "data": {} })),
+        Call::new(
+            "GET",
+            "/workflows/{workflowId}/errors",
+            "/workflows/wf_1/errors",
+        )
+        .query(user),
+        Call::new(
+            "GET",
+            "/workflows/{workflowId}/logs",
+            "/workflows/wf_1/logs",
+        )
+        .query(user),
+        Call::new("PUT", "/workflows/deactivate", "/workflows/deactivate").body(action.clone()),
+        Call::new("PUT", "/workflows/activate", "/workflows/activate").body(action),
+        Call::new(
+            "PUT",
+            "/workflows/{workflowId}/upgrade",
+            "/workflows/wf_1/upgrade",
+        )
+        .query(user),
+    ];
+    for call in calls {
+        api.send(call).await;
+    }
+    let checked = check_official(&api.exchanges);
+    assert_eq!(checked.len(), 10, "{checked:?}");
+    assert!(checked.iter().all(|c| c.ends_with(" 401")));
+}
+
+#[test]
+fn the_check_itself_rejects_what_the_official_document_forbids() {
+    let doc = &*OFFICIAL;
+    let integrations = &doc["paths"]["/integrations"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
+    let mut problems = Vec::new();
+    let body = json!({ "data": [{ "installed": "yes", "workflows": [{ "version": "2.0.0" }] }] });
+    validate(doc, integrations, &body, "list-integrations", &mut problems);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+
+    // A request the sandbox should have refused: no `data`, no version header.
+    let event = &doc["paths"]["/run/event"]["post"];
+    let exchange = RawExchange {
+        method: "POST",
+        template: "/run/event",
+        query: Vec::new(),
+        api_version: None,
+        body: Some(json!({ "userId": "u", "event": "e" })),
+        status: 200,
+        response: json!({ "message": "Event successfully triggered" }),
+    };
+    let mut problems = Vec::new();
+    check_official_request(event, &exchange, "run-event", &mut problems);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+
+    // An undeclared body on the upgrade, and a limit out of the 32-bit range.
+    let upgrade = &doc["paths"]["/workflows/{workflowId}/upgrade"]["put"];
+    let exchange = RawExchange {
+        method: "PUT",
+        template: "/workflows/{workflowId}/upgrade",
+        query: vec![("userId".to_owned(), "u".to_owned())],
+        api_version: Some("2025-09".to_owned()),
+        body: Some(json!({ "userId": "u" })),
+        status: 200,
+        response: json!({ "upgraded": true }),
+    };
+    let mut problems = Vec::new();
+    check_official_request(upgrade, &exchange, "upgrade-workflow", &mut problems);
+    assert_eq!(
+        problems,
+        ["upgrade-workflow: request body where none is declared"]
+    );
+    let limit = json!({ "type": "integer", "format": "int32" });
+    let mut problems = Vec::new();
+    validate(doc, &limit, &json!(1_u64 << 40), "limit", &mut problems);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+#[test]
+#[should_panic(expected = "does not support the schema keyword `oneOf`")]
+fn the_check_fails_on_a_keyword_it_does_not_implement() {
+    let schema = json!({ "oneOf": [{ "type": "string" }], "x-note": "annotations are fine" });
+    validate(&OFFICIAL, &schema, &json!("x"), "oneOf", &mut Vec::new());
 }

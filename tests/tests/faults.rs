@@ -313,12 +313,14 @@ async fn a_stalled_tls_handshake_hits_the_connect_timeout_and_is_retried_even_fo
 /// only; no timing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_10000_calls_from_256_tasks_against_the_sandbox() {
-    use alloy_sandbox::{Operation, Sandbox};
+    use alloy_sandbox::{Contract, Operation, Sandbox, SandboxConfig};
 
     const TASKS: usize = 256;
     const CALLS: usize = 10_000;
 
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let client = alloy_api::Client::builder()
         .api_key(sandbox.api_key())
         .base_url(sandbox.base_url())

@@ -1,5 +1,8 @@
 //! End to end: the client against the in-process sandbox, for all ten operations and their
 //! error cases as typed errors, with state that adds up under concurrency.
+//!
+//! The sandbox answers by the seed contract here: these tests assert on the client's decoded
+//! models of the seed document's shapes.
 
 use std::time::Duration;
 
@@ -8,7 +11,7 @@ use alloy_api::models::{
     WorkflowLogStatus,
 };
 use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
-use alloy_sandbox::{Fault, Operation, Sandbox};
+use alloy_sandbox::{Contract, Fault, Operation, Sandbox, SandboxConfig};
 
 const ORDER_SYNC: &str = "wf_shopify_order_sync";
 const SLACK_ALERT: &str = "wf_slack_order_alert";
@@ -39,7 +42,9 @@ fn order_created(user_id: &str) -> TriggerEventRequest {
 
 #[tokio::test]
 async fn the_whole_story_runs_against_the_sandbox() {
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let api = client_for(&sandbox);
 
     let user = api
@@ -168,7 +173,9 @@ async fn the_whole_story_runs_against_the_sandbox() {
 
 #[tokio::test]
 async fn purging_one_user_leaves_the_others_alone() {
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let api = client_for(&sandbox);
     let (a, b) = (new_user(&api, "a").await, new_user(&api, "b").await);
     api.trigger_event(&order_created(&a)).await.unwrap();
@@ -193,7 +200,9 @@ async fn purging_one_user_leaves_the_others_alone() {
 
 #[tokio::test]
 async fn errors_come_back_typed() {
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let api = client_for(&sandbox);
     let uid = new_user(&api, "taken").await;
 
@@ -284,7 +293,9 @@ async fn errors_come_back_typed() {
 
 #[tokio::test]
 async fn injected_faults_are_retried_where_safe() {
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let api = client_for(&sandbox);
     let uid = new_user(&api, "flaky").await;
     let state = sandbox.state();
@@ -328,7 +339,9 @@ async fn concurrent_users_and_events_add_up_exactly() {
     const TASKS: usize = 32;
     const USERS_PER_TASK: usize = 5;
     const EVENTS_PER_USER: usize = 4;
-    let sandbox = Sandbox::start().await.unwrap();
+    let sandbox = Sandbox::start_with(SandboxConfig::new().with_contract(Contract::Seed))
+        .await
+        .unwrap();
     let api = client_for(&sandbox);
     let tasks: Vec<_> = (0..TASKS)
         .map(|t| {
