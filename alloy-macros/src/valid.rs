@@ -60,22 +60,26 @@ pub fn check(endpoint: &Endpoint<'_>, args: &Args, errors: &mut Vec<syn::Error>)
             "an endpoint method cannot be variadic",
         ));
     }
-    check_receiver(endpoint, errors);
-    check_output(endpoint, errors);
+    // Without a receiver this is no method (at module level, `fn f();` reads the same): say
+    // that once, rather than also what its return type lacks.
+    if check_receiver(endpoint, errors) {
+        check_output(endpoint, errors);
+    }
     check_params(endpoint, args, errors);
 }
 
-fn check_receiver(endpoint: &Endpoint<'_>, errors: &mut Vec<syn::Error>) {
+/// Checks the receiver; returns whether there is one.
+fn check_receiver(endpoint: &Endpoint<'_>, errors: &mut Vec<syn::Error>) -> bool {
     let Some(r) = endpoint.receiver else {
         let ident = &endpoint.item.sig.ident;
         errors.push(syn::Error::new_spanned(
             ident,
             format!("`{ident}` has no receiver: add `&self` as the first parameter"),
         ));
-        return;
+        return false;
     };
     let message = match &r.kind {
-        ReceiverKind::Reference(_, _, None) => return,
+        ReceiverKind::Reference(_, _, None) => return true,
         ReceiverKind::Reference(_, _, Some(_)) => {
             "take `&self`, not `&mut self`: a client is shared between tasks, and calls never need exclusive access"
         }
@@ -85,6 +89,7 @@ fn check_receiver(endpoint: &Endpoint<'_>, errors: &mut Vec<syn::Error>) {
         _ => "take `&self`: endpoint methods borrow the client",
     };
     errors.push(syn::Error::new_spanned(r, message));
+    true
 }
 
 /// The method is asynchronous and its future resolves to a `Result`: each missing half is
