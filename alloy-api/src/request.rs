@@ -8,7 +8,6 @@ use http::header::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::Error;
-use crate::rt::Segment;
 
 /// An HTTP method an endpoint can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,24 +75,22 @@ pub struct Endpoint {
     method: Method,
     template: &'static str,
     idempotent: bool,
-    segments: &'static [Segment],
 }
 
 impl Endpoint {
-    /// Describes an endpoint; `segments` is the template split at `/`, in order.
+    /// Describes an endpoint. `template` is checked by `#[api_endpoint]`: its literal
+    /// segments are valid in a URL path as they are, and `{name}` is a whole segment.
     pub(crate) const fn new(
         operation: &'static str,
         method: Method,
         template: &'static str,
         idempotent: bool,
-        segments: &'static [Segment],
     ) -> Self {
         Self {
             operation,
             method,
             template,
             idempotent,
-            segments,
         }
     }
 
@@ -127,12 +124,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Splits `/first/rest...` into `first` and `/rest...`.
+fn next_segment(template: &str) -> Option<(&str, &str)> {
+    let after = template.strip_prefix('/')?;
+    let end = after.find('/').unwrap_or(after.len());
+    Some(after.split_at(end))
+}
+
 /// One HTTP request as generated code describes it: method, encoded path and query, headers
 /// and body. Transports turn it into a real request against their base URL.
 pub struct Request {
     endpoint: &'static Endpoint,
     path: String,
-    next_segment: usize,
+    // The part of the template not written yet, from the next placeholder on.
+    rest: &'static str,
     query: Option<String>,
     headers: HeaderMap,
     body: Option<Bytes>,
@@ -148,7 +153,12 @@ impl Request {
         let mut request = Self {
             endpoint,
             path: String::with_capacity(endpoint.template.len() + 16),
-            next_segment: 0,
+            // `/` is the base URL itself: no segment to write.
+            rest: if endpoint.template.len() == 1 {
+                ""
+            } else {
+                endpoint.template
+            },
             query: None,
             headers: HeaderMap::new(),
             body: None,
@@ -159,11 +169,15 @@ impl Request {
         request
     }
 
+    /// Writes the template's literal segments up to the next placeholder.
     fn push_literals(&mut self) {
-        while let Some(Segment::Literal(lit)) = self.endpoint.segments.get(self.next_segment) {
+        while let Some((segment, rest)) = next_segment(self.rest) {
+            if segment.starts_with('{') {
+                break;
+            }
             self.path.push('/');
-            self.path.push_str(lit);
-            self.next_segment += 1;
+            self.path.push_str(segment);
+            self.rest = rest;
         }
     }
 
@@ -189,7 +203,9 @@ impl Request {
         }
         self.path.push('/');
         self.path.extend(utf8_percent_encode(&value, SEGMENT));
-        self.next_segment += 1;
+        if let Some((_, rest)) = next_segment(self.rest) {
+            self.rest = rest;
+        }
         self.push_literals();
     }
 
@@ -476,18 +492,21 @@ impl<T: HeaderArg> HeaderArg for Option<T> {
 mod tests {
     use super::*;
 
-    static EP: Endpoint = Endpoint::new(
-        "op",
-        Method::Get,
-        "/a/{x}/b/{y}",
-        true,
-        &[
-            Segment::Literal("a"),
-            Segment::Param,
-            Segment::Literal("b"),
-            Segment::Param,
-        ],
-    );
+    static EP: Endpoint = Endpoint::new("op", Method::Get, "/a/{x}/b/{y}", true);
+
+    #[test]
+    fn literals_around_placeholders_and_trailing_slashes_are_kept() {
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "/", true);
+        static TRAILING: Endpoint = Endpoint::new("t", Method::Get, "/users/{id}/", true);
+        assert_eq!(Request::new(&ROOT).path(), "");
+        let mut r = Request::new(&TRAILING);
+        assert_eq!(r.path(), "/users");
+        r.path_param("id", "u1");
+        assert_eq!(r.path(), "/users/u1/");
+        let mut r = Request::new(&EP);
+        r.path_param("x", "1");
+        assert_eq!(r.path(), "/a/1/b");
+    }
 
     #[test]
     fn path_params_are_one_segment_each() {

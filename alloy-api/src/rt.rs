@@ -22,24 +22,14 @@ pub use crate::request::{Endpoint, Method, Request};
 use crate::request::{HeaderArg, PathSegment, QueryValue, RequestBody};
 use crate::{Error, RawResponse, Response, Transport};
 
-/// One `/`-separated piece of an endpoint's path template.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Segment {
-    /// A literal segment, already valid in a URL path.
-    Literal(&'static str),
-    /// A placeholder, filled by the next path parameter.
-    Param,
-}
-
 /// Describes an endpoint: what an expansion writes once, in a `static`.
 pub const fn endpoint(
     operation: &'static str,
     method: Method,
     template: &'static str,
     idempotent: bool,
-    segments: &'static [Segment],
 ) -> Endpoint {
-    Endpoint::new(operation, method, template, idempotent, segments)
+    Endpoint::new(operation, method, template, idempotent)
 }
 
 /// Starts a request for `endpoint`.

@@ -11,7 +11,6 @@ use syn::{
 use crate::ast::{Decode, Endpoint, Role, is_impl_as_ref_str};
 use crate::attr::Args;
 use crate::symbol::LINT_ATTRS;
-use crate::template::Piece;
 use crate::{fallback, valid};
 
 /// Parses, checks and expands the method, or falls back to the declaration plus every error
@@ -164,10 +163,6 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     let idempotent = args
         .idempotent
         .unwrap_or(!matches!(method_name, "POST" | "PATCH"));
-    let segments = template.pieces.iter().map(|piece| match piece {
-        Piece::Literal(lit) => quote!(#rt::Segment::Literal(#lit)),
-        Piece::Param(_) => quote!(#rt::Segment::Param),
-    });
 
     // Locals of the generated body use mixed-site hygiene, so they can never clash with the
     // user's parameter names.
@@ -265,7 +260,6 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
             #rt::Method::#method,
             #openapi,
             #idempotent,
-            &[#(#segments),*],
         );
         let #mutability #request = #rt::request(&#endpoint_static);
         #(#calls)*
