@@ -7,10 +7,10 @@
 //! [`convert`] that turns an [`Error`] into the declared error type. Everything shared by all
 //! endpoints — tracing, mapping statuses to errors, decoding — happens here, once.
 //!
-//! Arguments are taken as trait objects and decoders as function values, rather than through
-//! bounds of these functions, so that a type a role does not accept gives one error at that
-//! type in the user's signature, worded by the public trait's `on_unimplemented`, with no note
-//! that points into this module.
+//! Arguments are taken as trait objects, and decoders are methods of the public
+//! [`ResponseBody`], rather than bounds of these functions: a type a role does not accept
+//! gives one error at that type in the user's signature, worded by the public trait's
+//! `on_unimplemented`, with no note that points into this module.
 
 use std::future::Future;
 use std::time::Instant;

@@ -9,7 +9,7 @@ use syn::{
 
 use crate::attr::Args;
 use crate::case::{camel_case, near_miss, snake_case};
-use crate::symbol::{BODY, HEADER, LINT_ATTRS, QUERY, RESERVED_HEADERS, ROLES};
+use crate::symbol::{ATTRIBUTE, BODY, HEADER, LINT_ATTRS, QUERY, RESERVED_HEADERS, ROLES};
 
 /// What a parameter is for.
 #[derive(Clone)]
@@ -154,7 +154,7 @@ pub fn is_api_endpoint(attr: &Attribute) -> bool {
     attr.path()
         .segments
         .last()
-        .is_some_and(|s| s.ident == "api_endpoint")
+        .is_some_and(|s| s.ident == ATTRIBUTE)
 }
 
 impl<'a> Param<'a> {
