@@ -124,9 +124,10 @@ pub use transport::Transport;
 ///
 /// It takes `&self` and is an `async fn` (or returns `impl Future<Output = ...> + Send`),
 /// returning `Result<T>` or `Result<T, E>` with `E: From<alloy_api::Error>`, where `T` is a
-/// [`ResponseBody`] (any `serde::de::DeserializeOwned` type) decoded from the JSON body, `()` to ignore the body
-/// (a 204 is fine), or [`Response<T>`] to get the status and headers too. The returned
-/// future is `Send`. The trait needs [`Transport`] as a supertrait.
+/// [`ResponseBody`] (any `serde::de::DeserializeOwned` type, or a `Vec` or `Option` of one)
+/// decoded from the JSON body, `()` to ignore the body (a 204 is fine), or [`Response<T>`] to
+/// get the status and headers too. The returned future is `Send`. The trait needs
+/// [`Transport`] as a supertrait.
 ///
 /// Any other shape is a compile error pointing at the offending token.
 #[doc(inline)]
