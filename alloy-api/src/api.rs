@@ -18,14 +18,16 @@ pub trait AlloyApi: Transport {
     async fn create_user(&self, #[body] request: &CreateUserRequest) -> Result<User>;
 
     /// Generates a short-lived JSON Web Token (JWT) for an end user to authenticate frontend
-    /// SDK operations (`GET /users/{userId}/token`).
+    /// SDK operations (`GET /users/{userId}/token?userId=`: Alloy's reference asks for the
+    /// user in the query too, so it is sent in both places).
     #[api_endpoint(method = "GET", path = "/users/<userId>/token")]
-    async fn generate_user_token(&self, user_id: &str) -> Result<TokenResponse>;
+    async fn generate_user_token(&self, #[query] user_id: &str) -> Result<TokenResponse>;
 
     /// Purges all workflow execution logs and user-related data for GDPR/CCPA compliance
-    /// (`DELETE /users/{userId}/logs`).
+    /// (`DELETE /users/{userId}/logs?userId=`: Alloy's reference asks for the user in the
+    /// query too, so it is sent in both places).
     #[api_endpoint(method = "DELETE", path = "/users/<userId>/logs")]
-    async fn delete_user_logs(&self, user_id: &str) -> Result<SuccessResponse>;
+    async fn delete_user_logs(&self, #[query] user_id: &str) -> Result<SuccessResponse>;
 
     /// Retrieves available integrations for a user, including metadata such as connector
     /// icons and categories (`GET /integrations?userId=`).

@@ -256,12 +256,12 @@ impl Transport for Client {
             return Err(error);
         }
         let inner = &*self.inner;
-        let span = tracing::Span::current();
+        let span = request.span();
         let mut url = Some(self.url_for(&request));
         if let Some(host) = url.as_ref().and_then(Url::host_str) {
             span.record("server.address", host);
         }
-        let idempotent = request.endpoint().idempotent;
+        let idempotent = request.endpoint().idempotent();
         let policy = &inner.retry;
         let started = Instant::now();
         // `checked_add`: a policy may use `Duration::MAX` for "no deadline".

@@ -54,6 +54,7 @@ pub mod __private {
     pub use crate::rt::*;
 }
 mod rt;
+pub use rt::ResponseBody;
 
 pub use api::AlloyApi;
 pub use builder::{
@@ -63,7 +64,7 @@ pub use builder::{
 };
 pub use client::Client;
 pub use error::{ApiError, Error, Result, TimeoutKind};
-pub use request::{Endpoint, HeaderArg, Method, PathSegment, QueryValue, Request};
+pub use request::{Endpoint, HeaderArg, Method, PathSegment, QueryValue, Request, RequestBody};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
@@ -117,16 +118,17 @@ pub use transport::Transport;
 /// |--------------------------------|------------|
 /// | named like a placeholder       | that path segment: `<workflowId>` is filled by `workflow_id` or `workflowId`, percent-encoded as exactly one segment; an empty value, `.` and `..` are refused before sending. Types: [`PathSegment`] |
 /// | `#[query]`, `#[query("key")]`  | a query pair; the key defaults to the camelCase of the name; `None` sends nothing, a slice or `Vec` repeats the key (`tag=a&tag=b`). Types: [`QueryValue`] |
-/// | `#[body]`                      | the JSON body; at most one, never on `GET` or `HEAD`. Types: `serde::Serialize` |
+/// | `#[body]`                      | the JSON body; at most one, never on `GET` or `HEAD`. Types: [`RequestBody`] (any `serde::Serialize` type) |
 /// | `#[header("X-Name")]`          | a header; `None` sends nothing; values with CR, LF or NUL are refused. Types: [`HeaderArg`] |
 ///
 /// # The method
 ///
 /// It takes `&self` and is an `async fn` (or returns `impl Future<Output = ...> + Send`),
 /// returning `Result<T>` or `Result<T, E>` with `E: From<alloy_api::Error>`, where `T` is a
-/// `serde::de::DeserializeOwned` type decoded from the JSON body, `()` to ignore the body
-/// (a 204 is fine), or [`Response<T>`] to get the status and headers too. The returned
-/// future is `Send`. The trait needs [`Transport`] as a supertrait.
+/// [`ResponseBody`] (any `serde::de::DeserializeOwned` type, or a `Vec` or `Option` of one)
+/// decoded from the JSON body, `()` to ignore the body (a 204 is fine), or [`Response<T>`] to
+/// get the status and headers too. The returned future is `Send`. The trait needs
+/// [`Transport`] as a supertrait.
 ///
 /// Any other shape is a compile error pointing at the offending token.
 #[doc(inline)]

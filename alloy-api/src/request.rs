@@ -68,30 +68,52 @@ impl fmt::Display for Method {
     }
 }
 
-/// One `/`-separated piece of an endpoint's path template.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Segment {
-    /// A literal segment, already valid in a URL path.
-    Literal(&'static str),
-    /// A placeholder, filled by the next path parameter.
-    Param,
-}
-
 /// What is fixed about an endpoint: written once per endpoint by `#[api_endpoint]`.
 #[derive(Debug)]
 pub struct Endpoint {
-    /// The operation's name, the name of the trait method (`upgrade_workflow`).
-    pub operation: &'static str,
-    /// The HTTP method.
-    pub method: Method,
-    /// The path template in OpenAPI form (`/workflows/{workflowId}/upgrade`): low-cardinality,
-    /// used as `url.template` in traces.
-    pub template: &'static str,
-    /// Whether the call may be retried after it may have reached the server.
-    pub idempotent: bool,
-    #[doc(hidden)]
-    pub segments: &'static [Segment],
+    operation: &'static str,
+    method: Method,
+    template: &'static str,
+    idempotent: bool,
+}
+
+impl Endpoint {
+    /// Describes an endpoint. `template` is checked by `#[api_endpoint]`: its literal
+    /// segments are valid in a URL path as they are, and `{name}` is a whole segment.
+    pub(crate) const fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        idempotent: bool,
+    ) -> Self {
+        Self {
+            operation,
+            method,
+            template,
+            idempotent,
+        }
+    }
+
+    /// Returns the operation's name, the name of the trait method (`upgrade_workflow`).
+    pub const fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Returns the HTTP method.
+    pub const fn method(&self) -> Method {
+        self.method
+    }
+
+    /// Returns the path template in OpenAPI form (`/workflows/{workflowId}/upgrade`):
+    /// low-cardinality, used as `url.template` in traces.
+    pub const fn template(&self) -> &'static str {
+        self.template
+    }
+
+    /// Returns whether the call may be retried after it may have reached the server.
+    pub const fn idempotent(&self) -> bool {
+        self.idempotent
+    }
 }
 
 /// Bytes a path segment keeps as they are: the unreserved characters of RFC 3986.
@@ -102,41 +124,60 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Splits `/first/rest...` into `first` and `/rest...`.
+fn next_segment(template: &str) -> Option<(&str, &str)> {
+    let after = template.strip_prefix('/')?;
+    let end = after.find('/').unwrap_or(after.len());
+    Some(after.split_at(end))
+}
+
 /// One HTTP request as generated code describes it: method, encoded path and query, headers
 /// and body. Transports turn it into a real request against their base URL.
 pub struct Request {
     endpoint: &'static Endpoint,
     path: String,
-    next_segment: usize,
+    // The part of the template not written yet, from the next placeholder on.
+    rest: &'static str,
     query: Option<String>,
     headers: HeaderMap,
     body: Option<Bytes>,
     // Boxed: the error is rare, and a smaller `Request` is a smaller future for every call.
     error: Option<Box<Error>>,
+    // The call's span, opened by the runtime before the request reaches the transport.
+    span: tracing::Span,
 }
 
 impl Request {
     /// Starts the request for `endpoint`, writing the path up to its first placeholder.
-    #[doc(hidden)]
-    pub fn new(endpoint: &'static Endpoint) -> Self {
+    pub(crate) fn new(endpoint: &'static Endpoint) -> Self {
         let mut request = Self {
             endpoint,
             path: String::with_capacity(endpoint.template.len() + 16),
-            next_segment: 0,
+            // `/` is the base URL itself: no segment to write.
+            rest: if endpoint.template.len() == 1 {
+                ""
+            } else {
+                endpoint.template
+            },
             query: None,
             headers: HeaderMap::new(),
             body: None,
             error: None,
+            span: tracing::Span::none(),
         };
         request.push_literals();
         request
     }
 
+    /// Writes the template's literal segments up to the next placeholder.
     fn push_literals(&mut self) {
-        while let Some(Segment::Literal(lit)) = self.endpoint.segments.get(self.next_segment) {
+        while let Some((segment, rest)) = next_segment(self.rest) {
+            if segment.starts_with('{') {
+                break;
+            }
             self.path.push('/');
-            self.path.push_str(lit);
-            self.next_segment += 1;
+            self.path.push_str(segment);
+            self.rest = rest;
         }
     }
 
@@ -153,8 +194,7 @@ impl Request {
     /// segment can never be a dot segment in disguise (`%2e`, `.%2E`): a URL parser sees the
     /// text `%2e` as `%252e` and leaves it alone, and the server decodes it back to `%2e`.
     /// `.` and `..` are the only values that encode to a dot segment.
-    #[doc(hidden)]
-    pub fn path_param<T: PathSegment + ?Sized>(&mut self, name: &'static str, value: &T) {
+    pub(crate) fn path_param<T: PathSegment + ?Sized>(&mut self, name: &'static str, value: &T) {
         let value = value.to_segment();
         if value.is_empty() || value == "." || value == ".." {
             let shown = if value.is_empty() { "empty" } else { &value };
@@ -163,13 +203,14 @@ impl Request {
         }
         self.path.push('/');
         self.path.extend(utf8_percent_encode(&value, SEGMENT));
-        self.next_segment += 1;
+        if let Some((_, rest)) = next_segment(self.rest) {
+            self.rest = rest;
+        }
         self.push_literals();
     }
 
     /// Appends `key=value` to the query for every value `value` holds (none for `None`).
-    #[doc(hidden)]
-    pub fn query<T: QueryValue + ?Sized>(&mut self, key: &'static str, value: &T) {
+    pub(crate) fn query<T: QueryValue + ?Sized>(&mut self, key: &'static str, value: &T) {
         value.each_value(&mut |v| {
             let query = self.query.get_or_insert_with(String::new);
             form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
@@ -178,8 +219,7 @@ impl Request {
 
     /// Sets the header `name` (a valid lowercase header name) to `value` unless it is `None`.
     /// Values with CR, LF, NUL or other control characters are refused.
-    #[doc(hidden)]
-    pub fn header<T: HeaderArg + ?Sized>(
+    pub(crate) fn header<T: HeaderArg + ?Sized>(
         &mut self,
         name: &'static str,
         arg: &'static str,
@@ -207,9 +247,8 @@ impl Request {
     }
 
     /// Serializes `body` as the JSON body of the request.
-    #[doc(hidden)]
-    pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, body: &T) {
-        match serde_json::to_vec(body) {
+    pub(crate) fn json_body<T: RequestBody + ?Sized>(&mut self, name: &'static str, body: &T) {
+        match body.to_json() {
             Ok(bytes) => self.body = Some(Bytes::from(bytes)),
             Err(e) => self.fail(Error::invalid_argument(
                 name,
@@ -221,6 +260,17 @@ impl Request {
     /// Returns the first argument error met while building, if any.
     pub(crate) fn take_error(&mut self) -> Option<Error> {
         self.error.take().map(|error| *error)
+    }
+
+    /// Hands the request the span of the call it belongs to.
+    pub(crate) fn set_span(&mut self, span: tracing::Span) {
+        self.span = span;
+    }
+
+    /// Returns the span of the call this request belongs to: a transport records on it what
+    /// it learns (the server's address, the retries), whatever span is current when it runs.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
     }
 
     /// Returns the endpoint this request calls.
@@ -316,6 +366,23 @@ pub trait QueryValue {
 pub trait HeaderArg {
     /// Returns the header's text, or `None` to send no header.
     fn header_value(&self) -> Option<Cow<'_, str>>;
+}
+
+/// A value that can be sent as the JSON body of a request: any `serde::Serialize` type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as a JSON body",
+    label = "this type does not implement `serde::Serialize`",
+    note = "derive `serde::Serialize` for the type of the `#[body]` parameter"
+)]
+pub trait RequestBody {
+    /// Returns the value serialized as JSON.
+    fn to_json(&self) -> Result<Vec<u8>, serde_json::Error>;
+}
+
+impl<T: serde::Serialize + ?Sized> RequestBody for T {
+    fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
+    }
 }
 
 macro_rules! impl_for_strings {
@@ -425,18 +492,21 @@ impl<T: HeaderArg> HeaderArg for Option<T> {
 mod tests {
     use super::*;
 
-    static EP: Endpoint = Endpoint {
-        operation: "op",
-        method: Method::Get,
-        template: "/a/{x}/b/{y}",
-        idempotent: true,
-        segments: &[
-            Segment::Literal("a"),
-            Segment::Param,
-            Segment::Literal("b"),
-            Segment::Param,
-        ],
-    };
+    static EP: Endpoint = Endpoint::new("op", Method::Get, "/a/{x}/b/{y}", true);
+
+    #[test]
+    fn literals_around_placeholders_and_trailing_slashes_are_kept() {
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "/", true);
+        static TRAILING: Endpoint = Endpoint::new("t", Method::Get, "/users/{id}/", true);
+        assert_eq!(Request::new(&ROOT).path(), "");
+        let mut r = Request::new(&TRAILING);
+        assert_eq!(r.path(), "/users");
+        r.path_param("id", "u1");
+        assert_eq!(r.path(), "/users/u1/");
+        let mut r = Request::new(&EP);
+        r.path_param("x", "1");
+        assert_eq!(r.path(), "/a/1/b");
+    }
 
     #[test]
     fn path_params_are_one_segment_each() {

@@ -1,14 +1,16 @@
 //! The one runtime entry point that `#[api_endpoint]` expansions call. Not public API.
 //!
-//! An expansion builds a [`Request`] from the endpoint's arguments and calls [`send`] with a
-//! decoding function chosen from the declared return type ([`json`], [`unit`], or
-//! [`with_meta`] around one of them) and the [`convert`] that turns an [`Error`] into the
-//! declared error type. Everything shared by all endpoints — tracing, mapping statuses to
-//! errors, decoding — happens here, once.
+//! An expansion describes its endpoint once with the `const fn` [`endpoint`], builds a
+//! [`Request`] with [`request`], [`path_param`], [`query`], [`header`] and [`json_body`], and
+//! calls [`send`] with a decoding function chosen from the declared return type
+//! (a function of [`ResponseBody`], [`unit`], or [`with_meta`] around one of them) and the
+//! [`convert`] that turns an [`Error`] into the declared error type. Everything shared by all
+//! endpoints — tracing, mapping statuses to errors, decoding — happens here, once.
 //!
-//! Both are passed as function values rather than as bounds of [`send`], so that a type that
-//! cannot be decoded, or an error type without `From<alloy_api::Error>`, gives one error at
-//! that type in the user's signature instead of errors at the macro call.
+//! Arguments are taken as trait objects, and decoders are methods of the public
+//! [`ResponseBody`], rather than bounds of these functions: a type a role does not accept
+//! gives one error at that type in the user's signature, worded by the public trait's
+//! `on_unimplemented`, with no note that points into this module.
 
 use std::future::Future;
 use std::time::Instant;
@@ -16,19 +18,96 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-pub use crate::request::{Endpoint, Method, Request, Segment};
+pub use crate::request::{Endpoint, Method, Request};
+use crate::request::{HeaderArg, PathSegment, QueryValue, RequestBody};
 use crate::{Error, RawResponse, Response, Transport};
 
-/// A type an endpoint can decode its response body into: any `DeserializeOwned` type. Named
-/// only for the error message a type that is not gets.
+/// Describes an endpoint: what an expansion writes once, in a `static`.
+pub const fn endpoint(
+    operation: &'static str,
+    method: Method,
+    template: &'static str,
+    idempotent: bool,
+) -> Endpoint {
+    Endpoint::new(operation, method, template, idempotent)
+}
+
+/// Starts a request for `endpoint`.
+pub fn request(endpoint: &'static Endpoint) -> Request {
+    Request::new(endpoint)
+}
+
+/// Fills the next placeholder of the path.
+pub fn path_param(request: &mut Request, name: &'static str, value: &dyn PathSegment) {
+    request.path_param(name, value);
+}
+
+/// Adds the query pairs of `value` under `key`.
+pub fn query(request: &mut Request, key: &'static str, value: &dyn QueryValue) {
+    request.query(key, value);
+}
+
+/// Sets the header `name` (lowercase) from the parameter `arg`.
+pub fn header(request: &mut Request, name: &'static str, arg: &'static str, value: &dyn HeaderArg) {
+    request.header(name, arg, value);
+}
+
+/// Sets the JSON body from the parameter `name`.
+pub fn json_body(request: &mut Request, name: &'static str, value: &dyn RequestBody) {
+    request.json_body(name, value);
+}
+
+/// A type an endpoint can decode its response body into: any `serde::de::DeserializeOwned`
+/// type. An endpoint may also return a `Vec` or an `Option` of one.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be decoded from a response body",
     label = "this type does not implement `serde::Deserialize`",
     note = "derive `serde::Deserialize` for `{Self}`, or return `()` to ignore the body"
 )]
-pub trait ResponseBody: DeserializeOwned {}
+pub trait ResponseBody: Sized {
+    /// Decodes the body of a 2xx response as JSON; an empty body (a 204, say) reads as `{}`.
+    fn from_response(response: RawResponse) -> Result<Self, Error>;
 
-impl<T: DeserializeOwned> ResponseBody for T {}
+    /// Decodes the body of a 2xx response as a JSON array of `Self`.
+    fn list_from_response(response: RawResponse) -> Result<Vec<Self>, Error>;
+
+    /// Decodes the body of a 2xx response as `Self`, or `None` for JSON `null` or an empty
+    /// body.
+    fn option_from_response(response: RawResponse) -> Result<Option<Self>, Error>;
+}
+
+impl<T: DeserializeOwned> ResponseBody for T {
+    fn from_response(response: RawResponse) -> Result<T, Error> {
+        // A 204, or a 200 with no body, acknowledges: it reads as `{}`, so a type whose fields
+        // are all optional is a success with no fields, and one with a required field is a
+        // decode error that keeps the (empty) body.
+        decode(response, Some(b"{}"))
+    }
+
+    fn list_from_response(response: RawResponse) -> Result<Vec<T>, Error> {
+        decode(response, None)
+    }
+
+    fn option_from_response(response: RawResponse) -> Result<Option<T>, Error> {
+        decode(response, Some(b"null"))
+    }
+}
+
+/// Decodes the body as JSON, reading an empty (or blank) body as `if_empty` when given.
+fn decode<T: DeserializeOwned>(
+    response: RawResponse,
+    if_empty: Option<&'static [u8]>,
+) -> Result<T, Error> {
+    let json = match if_empty {
+        Some(stand_in) if response.body.iter().all(u8::is_ascii_whitespace) => stand_in,
+        _ => &response.body[..],
+    };
+    serde_json::from_slice(json).map_err(|source| Error::Decode {
+        status: response.status,
+        source,
+        body: response.body,
+    })
+}
 
 /// An error type an endpoint can return: any type with `From<alloy_api::Error>`. Named only
 /// for the error message a type that is not gets.
@@ -44,15 +123,6 @@ impl<E: From<Error>> ErrorType for E {}
 /// Turns the client's error into the endpoint's error type.
 pub fn convert<E: ErrorType>(error: Error) -> E {
     E::from(error)
-}
-
-/// Decodes the body of a 2xx response as JSON into `T`.
-pub fn json<T: ResponseBody>(response: RawResponse) -> Result<T, Error> {
-    serde_json::from_slice(&response.body).map_err(|source| Error::Decode {
-        status: response.status,
-        source,
-        body: response.body,
-    })
 }
 
 /// Ignores the body: the endpoint returns `()`, so a 204 or an empty body is a success.
@@ -90,17 +160,20 @@ where
     let invalid = request.take_error();
     let span = tracing::info_span!(
         "alloy_api.call",
-        otel.name = endpoint.operation,
+        otel.name = endpoint.operation(),
         otel.kind = "client",
-        operation = endpoint.operation,
-        http.request.method = endpoint.method.as_str(),
-        url.template = endpoint.template,
+        operation = endpoint.operation(),
+        http.request.method = endpoint.method().as_str(),
+        url.template = endpoint.template(),
         server.address = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
         error.type = tracing::field::Empty,
         retries = 0u32,
         duration_ms = tracing::field::Empty,
     );
+    // The transport records on the call's span explicitly, whichever span is current when
+    // it runs.
+    request.set_span(span.clone());
     // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
     let recorder = span.clone();
     let call = async move {

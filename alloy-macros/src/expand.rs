@@ -1,76 +1,40 @@
 //! Writing the method: a default body that describes the request and hands it to the
-//! runtime. Everything that is the same for all endpoints lives in the runtime, not here.
+//! runtime. Everything that is the same for all endpoints lives in the runtime, not here; the
+//! body calls only the functions of `alloy_api::__private`.
 
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::ext::IdentExt;
 use syn::{
-    FnArg, GenericArgument, Ident, PathArguments, ReceiverKind, ReturnType, TraitItemFn, Type,
-    TypeParamBound,
+    FnArg, GenericArgument, Ident, PathArguments, ReturnType, TraitItemFn, Type, TypeParamBound,
 };
 
 use crate::ast::{Decode, Endpoint, Role, is_impl_as_ref_str};
 use crate::attr::Args;
-use crate::symbol::{LINT_ATTRS, WRONG_ITEM};
-use crate::template::Piece;
+use crate::symbol::LINT_ATTRS;
+use crate::{fallback, valid};
 
-/// The macro's entry point: parses, checks, and expands, or falls back to the declaration
-/// plus every error found.
+/// Parses, checks and expands the method, or falls back to the declaration plus every error
+/// found.
 pub fn api_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
-    let item: TraitItemFn = match syn::parse2(input.clone()) {
-        Ok(item) => item,
-        Err(_) => {
-            let mut out = wrong_item(&input).to_compile_error();
-            out.extend(input);
-            return out;
-        }
+    let Ok(item) = syn::parse2::<TraitItemFn>(input.clone()) else {
+        return fallback::wrong_item(input);
     };
     let mut errors = Vec::new();
     let args = Args::parse(args, &mut errors);
-    let endpoint = Endpoint::from_item(&item, &args, &mut errors);
-    match endpoint {
-        Some(endpoint) if errors.is_empty() => expand(&item, &args, &endpoint),
-        _ => fallback(&item, errors),
+    let endpoint = Endpoint::from_syn(&item, &args, &mut errors);
+    valid::check(&endpoint, &args, &mut errors);
+    match errors.into_iter().reduce(|mut all, e| {
+        all.combine(e);
+        all
+    }) {
+        Some(errors) => fallback::method(&item, errors),
+        None => expand(&item, &args, &endpoint),
     }
-}
-
-/// The error for the attribute on something that is not a trait method declaration, pointing
-/// at what it is (`struct Users`, `fn list`).
-fn wrong_item(input: &TokenStream) -> syn::Error {
-    let (what, tokens) = match syn::parse2::<syn::Item>(input.clone()) {
-        Ok(syn::Item::Struct(s)) => ("a struct", two(&s.struct_token, &s.ident)),
-        Ok(syn::Item::Enum(e)) => ("an enum", two(&e.enum_token, &e.ident)),
-        Ok(syn::Item::Trait(t)) => (
-            "a trait, only on its methods",
-            two(&t.trait_token, &t.ident),
-        ),
-        Ok(syn::Item::Impl(i)) => ("an impl block", i.impl_token.to_token_stream()),
-        Ok(syn::Item::Fn(f)) => {
-            let is_method = matches!(f.sig.inputs.first(), Some(FnArg::Receiver(_)));
-            let what = if is_method {
-                "a method with a body"
-            } else {
-                "a free function"
-            };
-            (what, two(&f.sig.fn_token, &f.sig.ident))
-        }
-        _ => ("this item", TokenStream::new()),
-    };
-    let message = WRONG_ITEM.replace("{item}", what);
-    if tokens.is_empty() {
-        syn::Error::new(Span::call_site(), message)
-    } else {
-        syn::Error::new_spanned(tokens, message)
-    }
-}
-
-fn two(a: &impl ToTokens, b: &impl ToTokens) -> TokenStream {
-    quote!(#a #b)
 }
 
 /// Keeps, on every parameter, only the attributes the compiler knows (lint levels, docs):
 /// the role attributes are the macro's, and unknown ones were reported already.
-fn strip_param_attrs(item: &mut TraitItemFn) {
+pub fn strip_param_attrs(item: &mut TraitItemFn) {
     for input in &mut item.sig.inputs {
         if let FnArg::Typed(pt) = input {
             pt.attrs.retain(|a| {
@@ -79,35 +43,6 @@ fn strip_param_attrs(item: &mut TraitItemFn) {
                     .is_some_and(|i| LINT_ATTRS.iter().any(|l| i == l))
             });
         }
-    }
-}
-
-/// On error: the method as declared, with a body so the trait's users still compile, and the
-/// errors. One mistake gives one error, not a cascade: a receiver that was refused becomes
-/// `&self`, so that a by-value `self` does not add "size cannot be known" errors.
-fn fallback(item: &TraitItemFn, errors: Vec<syn::Error>) -> TokenStream {
-    let mut item = item.clone();
-    strip_param_attrs(&mut item);
-    if let Some(FnArg::Receiver(r)) = item.sig.inputs.first_mut()
-        && !matches!(r.kind, ReceiverKind::Reference(_, _, None))
-    {
-        let span = r.self_token.span;
-        *r = syn::parse_quote_spanned!(span=> &self);
-    }
-    item.attrs
-        .push(syn::parse_quote!(#[allow(unused_variables, clippy::unused_async)]));
-    let is_future = item.sig.asyncness.is_none()
-        && matches!(&item.sig.output, ReturnType::Type(_, ty) if matches!(**ty, syn::Type::ImplTrait(_)));
-    item.default = Some(if is_future {
-        syn::parse_quote!({ async { ::core::unimplemented!() } })
-    } else {
-        syn::parse_quote!({ ::core::unimplemented!() })
-    });
-    item.semi_token = None;
-    let errors = errors.into_iter().map(|e| e.to_compile_error());
-    quote! {
-        #(#errors)*
-        #item
     }
 }
 
@@ -197,18 +132,28 @@ fn borrow_over(ident: &Ident, ty: &Type) -> TokenStream {
     };
     if is_impl_as_ref_str(ty) {
         let as_ref = Ident::new("as_ref", last);
-        quote_spanned!(first=> ::core::convert::AsRef::<str>::#as_ref(&#ident))
+        quote_spanned!(first=> &::core::convert::AsRef::<str>::#as_ref(&#ident))
     } else {
         quote_spanned!(first=> &#ident)
     }
 }
 
 fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStream {
-    let krate = args
-        .krate
-        .as_ref()
-        .map_or_else(|| quote!(::alloy_api), |path| quote!(#path));
-    let rt = quote!(#krate::__private);
+    // The runtime is `::alloy_api::__private`. Under `crate = "..."`, it is imported once, at
+    // the string's span: a wrong path is one error there, and the names the body takes from
+    // the failed import report nothing more.
+    let (rt, import) = match &args.krate {
+        None => (quote!(::alloy_api::__private), None),
+        Some(path) => {
+            let (span, _) = span_range(path);
+            let name = Ident::new("__alloy_api_private", Span::call_site());
+            let private = Ident::new("__private", span);
+            (
+                quote!(#name),
+                Some(quote_spanned!(span=> use #path::#private as #name;)),
+            )
+        }
+    };
     let (template, _) = args.path.as_ref().expect("checked: the path parsed");
     let (variant, method_name) = args.method.expect("checked: the method parsed");
 
@@ -218,43 +163,47 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     let idempotent = args
         .idempotent
         .unwrap_or(!matches!(method_name, "POST" | "PATCH"));
-    let segments = template.pieces.iter().map(|piece| match piece {
-        Piece::Literal(lit) => quote!(#rt::Segment::Literal(#lit)),
-        Piece::Param(_) => quote!(#rt::Segment::Param),
-    });
 
     // Locals of the generated body use mixed-site hygiene, so they can never clash with the
     // user's parameter names.
     let request = Ident::new("request", Span::mixed_site());
     let endpoint_static = Ident::new("ENDPOINT", Span::mixed_site());
 
-    // Every call is spanned over the parameter's type, so that a type the role does not
-    // accept gets one error there, worded by the runtime trait's `on_unimplemented`.
+    // Every argument is spanned over the parameter's type, so that a type the role does not
+    // accept gets one error there, worded by the public trait's `on_unimplemented`.
     // Path parameters go in template order; the runtime writes literals in between.
+    let params: Vec<_> = endpoint
+        .params
+        .iter()
+        .filter_map(|p| Some((p, p.bound_roles(), p.ident?)))
+        .flat_map(|(p, roles, ident)| roles.into_iter().map(move |role| (p, role, ident)))
+        .collect();
     let path_calls = template.placeholders().filter_map(|placeholder| {
-        let param = endpoint
-            .params
+        let (param, _, ident) = params
             .iter()
-            .find(|p| matches!(&p.role, Role::Path(name) if name == placeholder))?;
-        let name = param.ident.unraw().to_string();
-        let value = borrow_over(param.ident, param.ty);
+            .find(|(_, role, _)| matches!(role, Role::Path(name) if name == placeholder))?;
+        let name = &param.name;
+        let value = borrow_over(ident, param.ty);
         let (first, _) = span_range(param.ty);
-        Some(quote_spanned! {first=> #request.path_param(#name, #value); })
+        let rt = respan(rt.clone(), first);
+        Some(quote_spanned! {first=> #rt::path_param(&mut #request, #name, #value); })
     });
-    let other_calls = endpoint.params.iter().filter_map(|param| {
-        let name = param.ident.unraw().to_string();
-        let value = borrow_over(param.ident, param.ty);
+    let other_calls = params.iter().filter_map(|(param, role, ident)| {
+        let name = &param.name;
+        let value = borrow_over(ident, param.ty);
         let (first, _) = span_range(param.ty);
-        match &param.role {
+        let rt = respan(rt.clone(), first);
+        match role {
             Role::Path(_) => None,
             Role::Query(key) => {
-                let key = param.query_key(key);
-                Some(quote_spanned! {first=> #request.query(#key, #value); })
+                Some(quote_spanned! {first=> #rt::query(&mut #request, #key, #value); })
             }
             Role::Header(header) => {
-                Some(quote_spanned! {first=> #request.header(#header, #name, #value); })
+                Some(quote_spanned! {first=> #rt::header(&mut #request, #header, #name, #value); })
             }
-            Role::Body => Some(quote_spanned! {first=> #request.json_body(#name, #value); }),
+            Role::Body => {
+                Some(quote_spanned! {first=> #rt::json_body(&mut #request, #name, #value); })
+            }
         }
     });
     let calls: Vec<TokenStream> = path_calls.chain(other_calls).collect();
@@ -267,9 +216,13 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     // The decoder and the error conversion are function values spanned over the types they
     // concern: a body type that cannot be deserialized, or an error type without
     // `From<alloy_api::Error>`, gets one error at that type.
-    let decode = decoder(&rt, &endpoint.decode, endpoint.output);
+    let output = endpoint
+        .future_output()
+        .expect("checked: the method is async");
+    let decode = decoder(&rt, &endpoint.decode().expect("checked: a Result"), output);
     let convert = {
-        let (first, last) = span_range(&endpoint.error.unwrap_or(endpoint.output));
+        let (_, error) = endpoint.result.expect("checked: a Result");
+        let (first, last) = span_range(&error.unwrap_or(output));
         let rt = respan(rt.clone(), first);
         let convert = Ident::new("convert", last);
         quote_spanned!(first=> #rt::#convert)
@@ -277,7 +230,6 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
 
     let mut item = item.clone();
     strip_param_attrs(&mut item);
-    let output = endpoint.output;
     // The return type and the call to `send` are both at the method's name: without
     // `Transport` as a supertrait, the call and the returned future both need
     // `Self: Transport`, and the same error at the same place is shown once. The spans keep
@@ -303,14 +255,14 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
         #send_rt::send(self, #request, #decode, #convert)
     };
     item.default = Some(syn::parse_quote!({
-        static #endpoint_static: #rt::Endpoint = #rt::Endpoint {
-            operation: #operation,
-            method: #rt::Method::#method,
-            template: #openapi,
-            idempotent: #idempotent,
-            segments: &[#(#segments),*],
-        };
-        let #mutability #request = #rt::Request::new(&#endpoint_static);
+        #import
+        static #endpoint_static: #rt::Endpoint = #rt::endpoint(
+            #operation,
+            #rt::Method::#method,
+            #openapi,
+            #idempotent,
+        );
+        let #mutability #request = #rt::request(&#endpoint_static);
         #(#calls)*
         #send
     }));
@@ -318,8 +270,8 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     quote!(#item)
 }
 
-/// The function that decodes a 2xx response. `json::<T>` is spanned over `T`, so that a type
-/// that cannot be deserialized gets one error there.
+/// The function that decodes a 2xx response. `<T as ResponseBody>::from_response` is
+/// spanned over `T`, so that a type that cannot be deserialized gets one error there.
 fn decoder(rt: &TokenStream, decode: &Decode<'_>, output: &Type) -> TokenStream {
     match decode {
         Decode::Unit => {
@@ -327,17 +279,22 @@ fn decoder(rt: &TokenStream, decode: &Decode<'_>, output: &Type) -> TokenStream 
             let rt = respan(rt.clone(), first);
             quote_spanned!(first=> #rt::unit)
         }
-        Decode::Json(ty) => {
-            let (first, last) = span_range(ty);
-            let rt = respan(rt.clone(), first);
-            let json = Ident::new("json", first);
-            let close = respan(quote!(>), last);
-            quote_spanned!(first=> #rt::#json::<#ty #close)
-        }
+        Decode::Json(ty) => decode_as(rt, ty, "from_response"),
+        Decode::List(ty) => decode_as(rt, ty, "list_from_response"),
+        Decode::Optional(ty) => decode_as(rt, ty, "option_from_response"),
         Decode::WithMeta(inner) => {
             let inner = decoder(rt, inner, output);
             let response = Ident::new("response", Span::mixed_site());
             quote!(|#response| #rt::with_meta(#response, #inner))
         }
     }
+}
+
+/// `<T as ResponseBody>::function`, spanned over `T`.
+fn decode_as(rt: &TokenStream, ty: &Type, function: &str) -> TokenStream {
+    let (first, last) = span_range(ty);
+    let rt = respan(rt.clone(), first);
+    let function = Ident::new(function, last);
+    let close = respan(quote!(>), last);
+    quote_spanned!(first=> <#ty as #rt::ResponseBody #close::#function)
 }

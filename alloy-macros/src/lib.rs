@@ -1,18 +1,20 @@
 //! The `#[api_endpoint]` attribute of `alloy-api`: one annotated trait method per HTTP
 //! endpoint. Use it through `alloy_api::api_endpoint`; this crate holds no runtime code.
 //!
-//! The macro is staged like serde and thiserror: `attr` reads the attribute's arguments,
-//! `ast` reads the method and gives every parameter its role, `template` parses the path,
-//! and `expand` writes the method body. Every mistake is a `syn::Error` pointing at the
-//! offending token; all of them are reported together, and the method still expands so that
+//! The macro is staged like serde and thiserror: `attr` reads the attribute's arguments and
+//! `template` its path, `ast` reads the method into a borrowed view (syntax only), `valid`
+//! checks every rule between the pieces and collects all broken ones, `expand` writes the
+//! method's body, and `fallback` emits the method plus the errors when there are any, so that
 //! one mistake gives one error.
 
 mod ast;
 mod attr;
 mod case;
 mod expand;
+mod fallback;
 mod symbol;
 mod template;
+mod valid;
 
 use proc_macro::TokenStream;
 

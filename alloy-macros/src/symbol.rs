@@ -1,5 +1,8 @@
 //! Names the macro reads from user code, in one place.
 
+/// The attribute itself, found a second time on a method.
+pub const ATTRIBUTE: &str = "api_endpoint";
+
 /// `method = "GET"` in the attribute.
 pub const METHOD: &str = "method";
 /// `path = "/users/<userId>"` in the attribute.

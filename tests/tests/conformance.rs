@@ -52,14 +52,14 @@ impl Transport for Recording {
         let body = serde_json::from_slice(&response.body).unwrap_or_else(|e| {
             panic!(
                 "{} {} answered a body that is not JSON ({e}): {:?}",
-                endpoint.method,
-                endpoint.template,
+                endpoint.method(),
+                endpoint.template(),
                 String::from_utf8_lossy(&response.body)
             )
         });
         self.exchanges.lock().unwrap().push(Exchange {
-            method: endpoint.method.as_str(),
-            template: endpoint.template,
+            method: endpoint.method().as_str(),
+            template: endpoint.template(),
             status: response.status.as_u16(),
             body,
         });

@@ -39,6 +39,10 @@ pub trait Shop: Transport {
     #[api_endpoint(method = "DELETE", path = "/users/<userId>")]
     async fn delete_user(&self, #[allow(non_snake_case)] userId: &str) -> Result<()>;
 
+    /// A parameter that fills a placeholder and is also `#[query]` is sent in both places.
+    #[api_endpoint(method = "GET", path = "/users/<userId>/token")]
+    async fn token(&self, #[query] user_id: &str) -> Result<()>;
+
     /// Queries: camelCase keys by default, explicit keys, `Option`, slices and raw idents.
     #[api_endpoint(method = "GET", path = "/orders")]
     async fn search(
@@ -114,6 +118,7 @@ fn main() {
             )
             .await
             .unwrap();
+        recorder.token("usr/1").await.unwrap();
         recorder
             .add_note(&order, "k1", None, &Note { text: "hi" })
             .await
@@ -125,6 +130,7 @@ fn main() {
             "GET /shops/s%2F1/orders/000000000000000000000000000000ab/lines/3/a%20b? [] ",
             "DELETE /users/usr_1? [] ",
             "GET /orders?pageSize=50&tag=x&tag=y&statuses=open&type=retail&archived=false [] ",
+            "GET /users/usr%2F1/token?userId=usr%2F1 [] ",
             "POST /orders/000000000000000000000000000000ab/notes? [idempotency-key=k1] {\"text\":\"hi\"}",
         ]
     );

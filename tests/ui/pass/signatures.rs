@@ -78,10 +78,10 @@ impl Transport for Recorder {
         let endpoint = request.endpoint();
         let line = format!(
             "{} {} {} idempotent={}",
-            endpoint.operation,
+            endpoint.operation(),
             request.method(),
             request.path(),
-            endpoint.idempotent
+            endpoint.idempotent()
         );
         self.0.lock().unwrap().push(line);
         Ok(RawResponse::json(&serde_json::json!({ "id": "usr_1" })))
