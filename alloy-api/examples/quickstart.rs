@@ -3,22 +3,24 @@
 //!
 //! ```sh
 //! cargo run -p alloy-api --example quickstart
+//! cargo run -p alloy-api --example quickstart -- --contract seed
 //! ```
 //!
-//! With no `ALLOY_API_KEY` it starts the in-process sandbox and runs against it. With
-//! `ALLOY_API_KEY` (and optionally `ALLOY_BASE_URL`) it runs against that service; there, set
-//! `ALLOY_WORKFLOW_ID` (and `ALLOY_USER_ID`, a user who has it installed) for the workflow part,
-//! and `ALLOY_EVENT` for the event your workflow listens to.
+//! With no `ALLOY_API_KEY` it starts the in-process sandbox and runs against it, answering as
+//! Alloy's 2025-09 reference does (or as the seed document does, with `--contract seed`). With
+//! `ALLOY_API_KEY` (and optionally `ALLOY_BASE_URL`, `ALLOY_API_VERSION`) it runs against that
+//! service, Alloy's production host by default; there, set `ALLOY_WORKFLOW_ID` (and
+//! `ALLOY_USER_ID`, a user who has it installed) for the workflow part, and `ALLOY_EVENT` for
+//! the event your workflow listens to.
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
-    WorkflowLogStatus,
 };
 use alloy_api::{AlloyApi, Client};
-use alloy_sandbox::Sandbox;
+use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
 
 /// The sandbox workflow the story follows: it fails at 1.0.0 and is fixed from 1.1.0.
 const SANDBOX_WORKFLOW: &str = "wf_netsuite_invoice_export";
@@ -48,9 +50,27 @@ struct Target {
     existing_user: Option<String>,
     workflow_id: Option<String>,
     event: String,
+    /// Which document the server follows: it chooses the form of the upgrade.
+    contract: Contract,
+}
+
+/// The contract the sandbox follows: `--contract official|seed` (official by default).
+fn contract_arg() -> Result<Contract, Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut contract = Contract::Official;
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--contract=") {
+            Some(value) => value.to_owned(),
+            None if arg == "--contract" => args.next().ok_or("--contract needs a value")?,
+            None => return Err(format!("unknown argument `{arg}`; try --contract seed").into()),
+        };
+        contract = value.parse()?;
+    }
+    Ok(contract)
 }
 
 async fn target() -> Result<Target, Box<dyn Error>> {
+    let contract = contract_arg()?;
     if std::env::var_os(alloy_api::API_KEY_ENV).is_some() {
         let client = Client::from_env()?;
         println!(
@@ -63,11 +83,12 @@ async fn target() -> Result<Target, Box<dyn Error>> {
             existing_user: std::env::var("ALLOY_USER_ID").ok(),
             workflow_id: std::env::var("ALLOY_WORKFLOW_ID").ok(),
             event: std::env::var("ALLOY_EVENT").unwrap_or_else(|_| "order.created".into()),
+            contract,
         });
     }
-    let sandbox = Sandbox::start().await?;
+    let sandbox = Sandbox::start_with(SandboxConfig::default().with_contract(contract)).await?;
     println!(
-        "No ALLOY_API_KEY set: running against the in-process sandbox at {}",
+        "No ALLOY_API_KEY set: running against the in-process sandbox at {} ({contract} contract)",
         sandbox.base_url()
     );
     let client = sandbox.client()?;
@@ -77,6 +98,7 @@ async fn target() -> Result<Target, Box<dyn Error>> {
         existing_user: None,
         workflow_id: Some(SANDBOX_WORKFLOW.into()),
         event: SANDBOX_EVENT.into(),
+        contract,
     })
 }
 
@@ -116,7 +138,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
                 .name
                 .as_deref()
                 .unwrap_or(&integration.integration_id),
-            integration.category.as_deref().unwrap_or("-"),
+            // The seed document sends a category, Alloy's reference a description.
+            integration
+                .category
+                .as_deref()
+                .or(integration.description.as_deref())
+                .unwrap_or("-"),
             if integration.installed == Some(true) {
                 "installed"
             } else {
@@ -138,7 +165,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         println!(
             "\nSet ALLOY_WORKFLOW_ID to follow a workflow through logs, errors, pause, resume and upgrade."
         );
-        purge(api, &user_id, 6).await?;
+        purge(api, &user_id, 5).await?;
         return Ok(());
     };
 
@@ -146,9 +173,15 @@ async fn run() -> Result<(), Box<dyn Error>> {
     print_logs(api, workflow_id, &user_id).await?;
     let errors = api.list_workflow_errors(workflow_id, &user_id).await?;
     for error in &errors.errors {
+        // The seed document names the error, Alloy's reference the block that failed.
+        let which = match (&error.error_id, &error.block) {
+            (Some(id), _) => id.clone(),
+            (None, Some(serde_json::Value::String(block))) => format!("in {block}"),
+            (None, Some(block)) => format!("in {block}"),
+            (None, None) => "-".to_owned(),
+        };
         println!(
-            "   error {}: {}",
-            error.error_id.as_deref().unwrap_or("-"),
+            "   error {which}: {}",
             error.message.as_deref().unwrap_or("-")
         );
     }
@@ -176,20 +209,37 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let answer = api
         .activate_workflow(&WorkflowActionRequest::new(workflow_id, &user_id))
         .await?;
-    println!("   {}", answer.message.as_deref().unwrap_or("activated"));
+    println!(
+        "   {}",
+        match (answer.activated, answer.message.as_deref()) {
+            (Some(true), _) => "activated",
+            (_, Some(message)) => message,
+            _ => "done",
+        }
+    );
 
     step(
         8,
         "Upgrade it to the version with the fix, and run it again",
     );
-    let version = std::env::var("ALLOY_UPGRADE_VERSION").unwrap_or_else(|_| "2.0.0".into());
-    let answer = api
-        .upgrade_workflow_to_version(
-            workflow_id,
-            &UpgradeWorkflowRequest::new(&user_id).with_version(&version),
-        )
-        .await?;
-    println!("   {}", answer.message.as_deref().unwrap_or("upgraded"));
+    let answer = match target.contract {
+        // Alloy's reference: the latest version of the parent workflow, no body.
+        Contract::Official => api.upgrade_workflow(workflow_id, &user_id).await?,
+        // The seed document: a chosen version in the body.
+        _ => {
+            let version = std::env::var("ALLOY_UPGRADE_VERSION").unwrap_or_else(|_| "2.0.0".into());
+            let request = UpgradeWorkflowRequest::new(&user_id).with_version(&version);
+            api.upgrade_workflow_to_version(workflow_id, &request)
+                .await?
+        }
+    };
+    println!(
+        "   {}",
+        answer
+            .message
+            .as_deref()
+            .unwrap_or("upgraded to the latest version")
+    );
     api.trigger_event(&event).await?;
     print_logs(api, workflow_id, &user_id).await?;
 
@@ -222,16 +272,18 @@ async fn print_logs(api: &Client, workflow_id: &str, user_id: &str) -> Result<()
         println!("   no executions yet");
     }
     for log in &logs.logs {
-        let status = log
-            .status
-            .as_ref()
-            .map_or("unknown", WorkflowLogStatus::as_str);
+        // The seed document sends a status; Alloy's reference whether the run finished.
+        let status = match (&log.status, log.finished) {
+            (Some(status), _) => status.as_str(),
+            (None, Some(true)) => "finished",
+            (None, Some(false)) => "running",
+            (None, None) => "unknown",
+        };
         let at = log.executed_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-        println!(
-            "   {} {status:<8} {at} {} ms",
-            log.log_id,
-            log.duration.unwrap_or(0)
-        );
+        let took = log
+            .duration_ms()
+            .map_or_else(|| "-".to_owned(), |ms| format!("{ms} ms"));
+        println!("   {} {status:<8} {at} {took}", log.log_id);
     }
     Ok(())
 }
