@@ -7,15 +7,15 @@ use std::sync::LazyLock;
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::{AlloyApi, Client, DEFAULT_USER_AGENT};
+use alloy_api::{AlloyApi, Client, DEFAULT_API_VERSION, DEFAULT_USER_AGENT};
 use httpmock::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const KEY: &str = "sk_test_wire";
 
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../spec/alloy-embedded-2025-09.json"))
+    serde_json::from_str(include_str!("../../../spec/alloy-embedded-2025-09.json"))
         .expect("the contract is valid JSON")
 });
 
@@ -83,6 +83,7 @@ async fn expect_operation<'a>(
                 .header("authorization", format!("Bearer {KEY}"))
                 .header("accept", "application/json")
                 .header("user-agent", DEFAULT_USER_AGENT)
+                .header("x-api-version", DEFAULT_API_VERSION)
                 .is_true(move |req| req.uri().query() == query);
             match body {
                 Some(body) => {
@@ -123,14 +124,15 @@ async fn create_user_posts_the_body_and_decodes_201() {
     assert_round_trips("createUser", &user);
 }
 
+/// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
-async fn generate_user_token_gets_the_user_path() {
+async fn generate_user_token_gets_the_user_in_path_and_query() {
     let server = MockServer::start_async().await;
     let mock = expect_operation(
         &server,
         "generateUserToken",
         "/users/usr_abc123/token",
-        None,
+        Some("userId=usr_abc123"),
     )
     .await;
     let token = client(&server)
@@ -142,10 +144,17 @@ async fn generate_user_token_gets_the_user_path() {
     assert_round_trips("generateUserToken", &token);
 }
 
+/// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
-async fn delete_user_logs_deletes_the_user_path() {
+async fn delete_user_logs_deletes_the_user_in_path_and_query() {
     let server = MockServer::start_async().await;
-    let mock = expect_operation(&server, "deleteUserLogs", "/users/usr_abc123/logs", None).await;
+    let mock = expect_operation(
+        &server,
+        "deleteUserLogs",
+        "/users/usr_abc123/logs",
+        Some("userId=usr_abc123"),
+    )
+    .await;
     let response = client(&server)
         .delete_user_logs("usr_abc123")
         .await
@@ -249,7 +258,7 @@ async fn activate_workflow_puts_the_action() {
 }
 
 #[tokio::test]
-async fn upgrade_workflow_puts_path_and_body() {
+async fn upgrade_workflow_to_version_puts_the_seed_body() {
     let server = MockServer::start_async().await;
     let mock = expect_operation(
         &server,
@@ -269,6 +278,98 @@ async fn upgrade_workflow_puts_path_and_body() {
         Some("Workflow upgraded to version 2.0.0")
     );
     assert_round_trips("upgradeWorkflow", &response);
+}
+
+/// Alloy's reference form: the user in the query, no body (a server that follows it answers
+/// 415 to any body), and `{"upgraded": ...}` back.
+#[tokio::test]
+async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method("PUT")
+                .path("/workflows/wf_xyz456/upgrade")
+                .query_param("userId", "usr_abc123")
+                .header("x-api-version", DEFAULT_API_VERSION)
+                .header_missing("content-type")
+                .is_true(|req| req.body().is_empty());
+            then.status(200).json_body(json!({ "upgraded": true }));
+        })
+        .await;
+    let response = client(&server)
+        .upgrade_workflow("wf_xyz456", "usr_abc123")
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(response.upgraded, Some(json!(true)));
+}
+
+/// Alloy's reference leaves the bodies of the acknowledging operations open: a 204, or a 200
+/// with no body, is a success with no fields; an operation that needs an id in its answer
+/// still fails, keeping the (empty) body.
+#[tokio::test]
+async fn acknowledgements_accept_a_204_or_an_empty_body() {
+    for status in [204, 200] {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|_, then| {
+                then.status(status);
+            })
+            .await;
+        let api = client(&server);
+        let action = WorkflowActionRequest::new("wf_1", "usr_1");
+        assert_eq!(
+            api.activate_workflow(&action).await.unwrap().activated,
+            None
+        );
+        api.deactivate_workflow(&action).await.unwrap();
+        api.upgrade_workflow("wf_1", "usr_1").await.unwrap();
+        api.delete_user_logs("usr_1").await.unwrap();
+        api.trigger_event(&TriggerEventRequest::new("usr_1", "e"))
+            .await
+            .unwrap();
+        let err = api
+            .create_user(&CreateUserRequest::new("jane"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, alloy_api::Error::Decode { .. }), "{err:?}");
+        assert_eq!(err.body().map(|b| b.len()), Some(0));
+        let err = api.list_integrations("usr_1").await.unwrap_err();
+        assert!(
+            matches!(err, alloy_api::Error::Decode { .. }),
+            "{status}: {err:?}"
+        );
+    }
+}
+
+/// Alloy's reference and the seed document name list keys and item fields differently; both
+/// decode to the same model.
+#[tokio::test]
+async fn the_reference_shapes_decode_into_the_same_models() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/workflows/wf_1/logs");
+            then.status(200).json_body(json!({ "data": [{
+                "executionId": "ex_1",
+                "startedAt": "2025-09-01T10:00:00",
+                "stoppedAt": 1756720801500u64,
+                "finished": true
+            }]}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/workflows/wf_1/errors");
+            then.status(200).json_body(json!({ "data": null }));
+        })
+        .await;
+    let api = client(&server);
+    let logs = api.list_workflow_logs("wf_1", "usr_1").await.unwrap();
+    assert_eq!(logs.logs[0].log_id, "ex_1");
+    assert_eq!(logs.logs[0].duration_ms(), Some(1500));
+    let errors = api.list_workflow_errors("wf_1", "usr_1").await.unwrap();
+    assert!(errors.errors.is_empty());
 }
 
 #[tokio::test]

@@ -20,13 +20,13 @@ use serde_json::{Value, json};
 
 /// The seed document.
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../spec/alloy-embedded-2025-09.json")).unwrap()
+    serde_json::from_str(include_str!("../../../spec/alloy-embedded-2025-09.json")).unwrap()
 });
 
 /// Alloy's official 2025-09 reference, parsed from YAML into the same JSON values.
 static OFFICIAL: LazyLock<Value> = LazyLock::new(|| {
     serde_norway::from_str(include_str!(
-        "../../spec/alloy-embedded-2025-09-official.yaml"
+        "../../../spec/alloy-embedded-2025-09-official.yaml"
     ))
     .unwrap()
 });

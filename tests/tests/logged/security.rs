@@ -66,12 +66,28 @@ const HOSTILE: &[&str] = &[
     "http://evil.example/",
 ];
 
-/// Checks the request line of a call to `/users/<userId>/token` made with `input`.
+/// Checks the request line of a call to `/users/<userId>/token?userId=` made with `input`:
+/// the value is exactly one path segment, and exactly one query pair.
 fn assert_one_segment(line: &str, input: &str) {
     let target = line
         .strip_prefix("GET ")
         .and_then(|l| l.strip_suffix(" HTTP/1.1"))
         .unwrap_or_else(|| panic!("odd request line {line:?}"));
+    let (target, query) = target
+        .split_once('?')
+        .unwrap_or_else(|| panic!("{input:?} lost the query: {target:?}"));
+    let value = query
+        .strip_prefix("userId=")
+        .unwrap_or_else(|| panic!("{input:?} changed the query: {query:?}"));
+    assert!(
+        !value.contains(['&', '=', '#', '?']),
+        "{input:?} is more than one query pair: {query:?}"
+    );
+    assert_eq!(
+        form_decode(value).as_deref(),
+        Some(input),
+        "{input:?} in the query"
+    );
     let segment = target
         .strip_prefix("/users/")
         .and_then(|t| t.strip_suffix("/token"))
@@ -102,7 +118,7 @@ async fn path_parameters_arrive_as_exactly_one_segment() {
     c.generate_user_token("%2E%2e").await.unwrap();
     assert_eq!(
         server.last_request().unwrap().request_line,
-        "GET /users/%252E%252e/token HTTP/1.1"
+        "GET /users/%252E%252e/token?userId=%252E%252e HTTP/1.1"
     );
     assert_eq!(server.request_count(), HOSTILE.len() + 1);
 }
@@ -116,7 +132,7 @@ async fn a_base_path_is_kept_and_hostile_segments_stay_below_it() {
     c.generate_user_token("../../x").await.unwrap();
     assert_eq!(
         server.last_request().unwrap().request_line,
-        "GET /2025-09/users/..%2F..%2Fx/token HTTP/1.1"
+        "GET /2025-09/users/..%2F..%2Fx/token?userId=..%2F..%2Fx HTTP/1.1"
     );
 }
 
