@@ -214,7 +214,7 @@ impl Hand {{
             .https_only(base.scheme() == "https")
             .build()
             .expect("reqwest client");
-        Self {{ http, base, base_path, authorization, user_agent: HeaderValue::from_static("alloy-rs/0.1.0"), timeout: Duration::from_secs(30) }}
+        Self {{ http, base, base_path, authorization, user_agent: HeaderValue::from_static("alloy-api-rust/0.1.0"), timeout: Duration::from_secs(30) }}
     }}
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {{

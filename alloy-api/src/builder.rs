@@ -51,7 +51,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// with [`Error::ResponseTooLarge`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// The `User-Agent` sent unless configured otherwise.
-pub const DEFAULT_USER_AGENT: &str = concat!("alloy-rs/", env!("CARGO_PKG_VERSION"));
+pub const DEFAULT_USER_AGENT: &str = concat!("alloy-api-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Configures and builds a [`Client`].
 ///

@@ -1,8 +1,9 @@
 //! End to end: the client against the in-process sandbox, for all ten operations and their
 //! error cases as typed errors, with state that adds up under concurrency.
 //!
-//! The sandbox answers by the seed contract here: these tests assert on the client's decoded
-//! models of the seed document's shapes.
+//! Most tests here run the sandbox by the seed contract and assert on the seed document's
+//! fields; `the_whole_story_runs_by_alloys_reference` runs the same story by Alloy's 2025-09
+//! reference, the sandbox's default, and asserts on the reference's fields.
 
 use std::time::Duration;
 
@@ -38,6 +39,94 @@ async fn new_user(api: &Client, name: &str) -> String {
 fn order_created(user_id: &str) -> TriggerEventRequest {
     TriggerEventRequest::new(user_id, "order.created")
         .with_data(serde_json::json!({ "orderId": "ord-789", "amount": 150.0 }))
+}
+
+/// The story by Alloy's reference (the sandbox's default): `{"data": [...]}` lists, the
+/// reference's field names, the version header, `userId` in the query, the upgrade without a
+/// body. The same models decode it.
+#[tokio::test]
+async fn the_whole_story_runs_by_alloys_reference() {
+    let sandbox = Sandbox::start().await.unwrap();
+    assert_eq!(sandbox.contract(), Contract::Official);
+    let api = client_for(&sandbox);
+
+    let user = api
+        .create_user(&CreateUserRequest::new("acme").with_full_name("Acme Corp"))
+        .await
+        .unwrap();
+    // The reference answers a creation with the id alone.
+    assert_eq!(user.username, None);
+    let uid = user.user_id.as_str();
+    let token = api.generate_user_token(uid).await.unwrap();
+    assert_eq!(sandbox.verify_token(&token.token).unwrap().sub, uid);
+
+    let integrations = api.list_integrations(uid).await.unwrap().integrations;
+    let shopify = integrations
+        .iter()
+        .find(|i| i.integration_id == "int_shopify")
+        .unwrap();
+    assert_eq!(shopify.installed, Some(true));
+    assert_eq!(shopify.name.as_deref(), Some("shopify")); // `primaryConnector`
+    let order_sync = shopify
+        .workflows
+        .iter()
+        .find(|w| w.workflow_id == ORDER_SYNC)
+        .unwrap();
+    assert_eq!(order_sync.installed_version, Some(1));
+    assert!(order_sync.version > order_sync.installed_version);
+
+    api.trigger_event(&order_created(uid)).await.unwrap();
+    let logs = api.list_workflow_logs(ORDER_SYNC, uid).await.unwrap().logs;
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].finished, Some(true));
+    assert_eq!(logs[0].status, None); // the seed document's field
+    assert!(logs[0].duration_ms().is_some());
+
+    let action = WorkflowActionRequest::new(ORDER_SYNC, uid);
+    assert_eq!(
+        api.deactivate_workflow(&action).await.unwrap().activated,
+        Some(false)
+    );
+    api.trigger_event(&order_created(uid)).await.unwrap();
+    let count = || async {
+        api.list_workflow_logs(ORDER_SYNC, uid)
+            .await
+            .unwrap()
+            .logs
+            .len()
+    };
+    assert_eq!(count().await, 1);
+    assert_eq!(
+        api.activate_workflow(&action).await.unwrap().activated,
+        Some(true)
+    );
+
+    // The failing version records an error naming the block; the upgrade (to the latest
+    // version, no body) fixes it.
+    let invoice = TriggerEventRequest::new(uid, "invoice.created");
+    api.trigger_event(&invoice).await.unwrap();
+    let errors = api
+        .list_workflow_errors(INVOICE_EXPORT, uid)
+        .await
+        .unwrap()
+        .errors;
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].block.is_some() && errors[0].occurred_at.is_some());
+    let upgraded = api.upgrade_workflow(INVOICE_EXPORT, uid).await.unwrap();
+    assert_eq!(upgraded.upgraded, Some(serde_json::json!(true)));
+    api.trigger_event(&invoice).await.unwrap();
+    assert_eq!(
+        api.list_workflow_errors(INVOICE_EXPORT, uid)
+            .await
+            .unwrap()
+            .errors
+            .len(),
+        1
+    );
+
+    let purged = api.delete_user_logs(uid).await.unwrap();
+    assert_eq!(purged.message.as_deref(), Some("Success"));
+    assert_eq!(count().await, 0);
 }
 
 #[tokio::test]
