@@ -7,7 +7,7 @@
 //!
 //! #[tokio::main]
 //! async fn main() -> alloy_api::Result<()> {
-//!     let client = Client::from_env()?; // ALLOY_API_KEY, optional ALLOY_BASE_URL
+//!     let client = Client::from_env()?; // ALLOY_API_KEY; optional ALLOY_BASE_URL, ALLOY_API_VERSION
 //!
 //!     // One Alloy user per customer of yours, and a short-lived token for the frontend SDK.
 //!     let user = client
@@ -26,7 +26,15 @@
 //!
 //! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
 //!   cap; [`Error`] says what went wrong.
-//! - [`AlloyApi`] holds the ten operations; [`models`] their request and response types.
+//! - [`AlloyApi`] holds the operations; [`models`] their request and response types.
+//! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
+//!   [`DEFAULT_BASE_URL`] with `x-api-version: 2025-09` ([`DEFAULT_API_VERSION`]) on every
+//!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
+//!   `ALLOY_BASE_URL` and `ALLOY_API_VERSION`) target another. Requests also satisfy the seed
+//!   document the project started from, and the models decode both documents' shapes.
+//! - TLS is rustls with the *ring* provider, configured per client. Features:
+//!   `platform-verifier` (default: the operating system's verifier), `webpki-roots`
+//!   (Mozilla's roots, bundled), `http2` (default).
 //! - [`Transport`] is the seam a test double implements to stand in for HTTP.
 //! - The `alloy-sandbox` crate, a separate dev-dependency, is an Alloy-compatible server that
 //!   runs in-process, for tests and for the quickstart.

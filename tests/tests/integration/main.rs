@@ -9,6 +9,7 @@ mod custom_endpoints;
 mod errors;
 mod faults;
 mod lints;
+mod pass;
 mod sandbox;
 mod test_double;
 mod wire;

@@ -95,7 +95,8 @@ impl Transport for Recorder {
     }
 }
 
-fn main() {
+#[test]
+fn compiles_and_sends_the_expected_requests() {
     let recorder = Recorder::default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()

@@ -1,6 +1,6 @@
 //! What an annotated signature costs over hand-written reqwest code, at run time.
 //!
-//! `cargo bench -p alloy-api --bench overhead` prints two tables, each a ratio
+//! `cargo bench -p alloy-benches --bench overhead` prints two tables, each a ratio
 //! generated / hand-written measured in the same run, runs interleaved A/B, B/A, ... and
 //! medians taken, so that other load on the machine cancels out:
 //!
@@ -558,8 +558,8 @@ mod server {
         let parts: Vec<&str> = path.split('/').skip(1).collect();
         let (op, has_query, has_body) = match (method, parts.as_slice()) {
             ("POST", ["users"]) => (0, false, true),
-            ("GET", ["users", _, "token"]) => (1, false, false),
-            ("DELETE", ["users", _, "logs"]) => (2, false, false),
+            ("GET", ["users", _, "token"]) => (1, true, false),
+            ("DELETE", ["users", _, "logs"]) => (2, true, false),
             ("GET", ["integrations"]) => (3, true, false),
             ("POST", ["run", "event"]) => (4, false, true),
             ("GET", ["workflows", _, "errors"]) => (5, true, false),
@@ -574,6 +574,9 @@ mod server {
         }
         if header(head, "accept") != Some("application/json") {
             return Err("bad accept");
+        }
+        if header(head, "x-api-version") != Some("2025-09") {
+            return Err("bad x-api-version");
         }
         if header(head, "user-agent").is_none_or(str::is_empty) {
             return Err("no user agent");

@@ -93,7 +93,8 @@ impl Transport for Recorder {
     }
 }
 
-fn main() {
+#[test]
+fn compiles_and_sends_the_expected_requests() {
     shadowed::touch();
     let recorder = Recorder(Mutex::new(Vec::new()));
     let runtime = tokio::runtime::Builder::new_current_thread()

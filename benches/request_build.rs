@@ -3,7 +3,7 @@
 //! `Client` sends it, then answers with the contract's example body) against hand-written
 //! code building the same `reqwest::Request` and decoding the same body.
 //!
-//! `cargo bench -p alloy-api --bench request_build`. The `overhead` benchmark measures the
+//! `cargo bench -p alloy-benches --bench request_build`. The `overhead` benchmark measures the
 //! same pairs interleaved and prints their ratios; this one keeps criterion's statistics and
 //! baselines (`-- --save-baseline NAME`, `-- --baseline NAME`) for tracking regressions.
 

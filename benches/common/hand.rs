@@ -158,6 +158,7 @@ impl Hand {
             .header(AUTHORIZATION, self.authorization.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(USER_AGENT, self.user_agent.clone())
+            .header("x-api-version", HeaderValue::from_static("2025-09"))
             .timeout(self.timeout)
     }
 
@@ -186,6 +187,7 @@ impl Hand {
     pub fn generate_user_token_request(&self, user_id: &str) -> RequestBuilder {
         let path = format!("{}/users/{}/token", self.base_path, seg(user_id));
         self.request(Method::GET, &path)
+            .query(&[("userId", user_id)])
     }
 
     pub async fn generate_user_token(&self, user_id: &str) -> Result<TokenResponse, HandError> {
@@ -195,6 +197,7 @@ impl Hand {
     pub fn delete_user_logs_request(&self, user_id: &str) -> RequestBuilder {
         let path = format!("{}/users/{}/logs", self.base_path, seg(user_id));
         self.request(Method::DELETE, &path)
+            .query(&[("userId", user_id)])
     }
 
     pub async fn delete_user_logs(&self, user_id: &str) -> Result<SuccessResponse, HandError> {
