@@ -4,7 +4,10 @@
 //! scripted [`Reply`]s (statuses with headers, connection resets mid-response, silence,
 //! truncated, mistyped or oversized bodies) and records every request it reads, with its raw
 //! request line, so tests can assert what reached the wire and how often.
+//!
+//! [`prism`] is the checker behind `scripts/prism-check`.
 
+pub mod prism;
 mod server;
 pub mod trace;
 
