@@ -126,10 +126,10 @@ fn assert_round_trips(id: &str, decoded: &impl Serialize) {
 #[tokio::test]
 async fn create_user_posts_the_body_and_decodes_201() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(&server, "createUser", "/users", None);
+    let expected = expect_operation(&server, "createUser", "/users", None);
     let request = CreateUserRequest::new("user-123").with_full_name("Jane Smith");
     let user = client(&server).create_user(&request).await.unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(user.user_id, "usr_abc123");
     assert_eq!(
         user.created_at.unwrap().to_rfc3339(),
@@ -142,7 +142,7 @@ async fn create_user_posts_the_body_and_decodes_201() {
 #[tokio::test]
 async fn generate_user_token_gets_the_user_in_path_and_query() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "generateUserToken",
         "/users/usr_abc123/token",
@@ -152,7 +152,7 @@ async fn generate_user_token_gets_the_user_in_path_and_query() {
         .generate_user_token("usr_abc123")
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert!(token.token.starts_with("eyJ"));
     assert_round_trips("generateUserToken", &token);
 }
@@ -161,7 +161,7 @@ async fn generate_user_token_gets_the_user_in_path_and_query() {
 #[tokio::test]
 async fn delete_user_logs_deletes_the_user_in_path_and_query() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "deleteUserLogs",
         "/users/usr_abc123/logs",
@@ -171,7 +171,7 @@ async fn delete_user_logs_deletes_the_user_in_path_and_query() {
         .delete_user_logs("usr_abc123")
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(response.success, Some(true));
     assert_round_trips("deleteUserLogs", &response);
 }
@@ -179,7 +179,7 @@ async fn delete_user_logs_deletes_the_user_in_path_and_query() {
 #[tokio::test]
 async fn list_integrations_sends_user_id_as_query() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "listIntegrations",
         "/integrations",
@@ -189,7 +189,7 @@ async fn list_integrations_sends_user_id_as_query() {
         .list_integrations("usr_abc123")
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(list.integrations[0].integration_id, "int_shopify");
     assert_eq!(list.integrations[0].installed, Some(false));
     assert_round_trips("listIntegrations", &list);
@@ -198,18 +198,18 @@ async fn list_integrations_sends_user_id_as_query() {
 #[tokio::test]
 async fn trigger_event_posts_the_event_and_its_data() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(&server, "triggerEvent", "/run/event", None);
+    let expected = expect_operation(&server, "triggerEvent", "/run/event", None);
     let request = TriggerEventRequest::new("usr_abc123", "order.created")
         .with_data(serde_json::json!({ "orderId": "ord-789", "amount": 150.00 }));
     let response = client(&server).trigger_event(&request).await.unwrap();
-    mock.assert();
+    expected.assert();
     assert_round_trips("triggerEvent", &response);
 }
 
 #[tokio::test]
 async fn list_workflow_errors_fills_path_and_query() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "listWorkflowErrors",
         "/workflows/wf_xyz456/errors",
@@ -219,7 +219,7 @@ async fn list_workflow_errors_fills_path_and_query() {
         .list_workflow_errors("wf_xyz456", "usr_abc123")
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(list.errors[0].error_id.as_deref(), Some("err_001"));
     assert_round_trips("listWorkflowErrors", &list);
 }
@@ -227,7 +227,7 @@ async fn list_workflow_errors_fills_path_and_query() {
 #[tokio::test]
 async fn list_workflow_logs_fills_path_and_query() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "listWorkflowLogs",
         "/workflows/wf_xyz456/logs",
@@ -237,7 +237,7 @@ async fn list_workflow_logs_fills_path_and_query() {
         .list_workflow_logs("wf_xyz456", "usr_abc123")
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(
         list.logs[0].status,
         Some(alloy_api::models::WorkflowLogStatus::Success)
@@ -249,27 +249,27 @@ async fn list_workflow_logs_fills_path_and_query() {
 #[tokio::test]
 async fn deactivate_workflow_puts_the_action() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate", None);
+    let expected = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate", None);
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
     let response = client(&server).deactivate_workflow(&request).await.unwrap();
-    mock.assert();
+    expected.assert();
     assert_round_trips("deactivateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn activate_workflow_puts_the_action() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(&server, "activateWorkflow", "/workflows/activate", None);
+    let expected = expect_operation(&server, "activateWorkflow", "/workflows/activate", None);
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
     let response = client(&server).activate_workflow(&request).await.unwrap();
-    mock.assert();
+    expected.assert();
     assert_round_trips("activateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn upgrade_workflow_to_version_puts_the_seed_body() {
     let server = FaultServer::start().await;
-    let mock = expect_operation(
+    let expected = expect_operation(
         &server,
         "upgradeWorkflow",
         "/workflows/wf_xyz456/upgrade",
@@ -280,7 +280,7 @@ async fn upgrade_workflow_to_version_puts_the_seed_body() {
         .upgrade_workflow_to_version("wf_xyz456", &request)
         .await
         .unwrap();
-    mock.assert();
+    expected.assert();
     assert_eq!(
         response.message.as_deref(),
         Some("Workflow upgraded to version 2.0.0")
