@@ -38,6 +38,57 @@ pub fn client(base_url: &str) -> Client {
     builder(base_url).build().expect("a valid test client")
 }
 
+/// What [`assert_request`] requires of a request's body.
+#[derive(Debug, Clone, Copy)]
+pub enum Body<'a> {
+    /// Anything.
+    Any,
+    /// Nothing.
+    Empty,
+    /// JSON equal to this value (compared as `serde_json::Value`, so key order and
+    /// whitespace do not matter).
+    Json(&'a serde_json::Value),
+}
+
+/// Asserts one recorded request exactly: its method; its path and query string as sent
+/// (still percent-encoded; `None`: no `?` at all); for each `(name, value)` of `headers`,
+/// that the header was sent once with exactly `value`, or, for `None`, not at all; and its
+/// body.
+///
+/// # Panics
+///
+/// On the first difference, showing the whole request.
+#[track_caller]
+pub fn assert_request(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: &[(&str, Option<&str>)],
+    body: Body<'_>,
+) {
+    assert_eq!(request.method, method, "method of {request:#?}");
+    assert_eq!(request.path(), path, "path of {request:#?}");
+    assert_eq!(request.query(), query, "query of {request:#?}");
+    for &(name, value) in headers {
+        let expected: Vec<&str> = value.into_iter().collect();
+        assert_eq!(
+            request.header_values(name),
+            expected,
+            "header {name} of {request:#?}"
+        );
+    }
+    match body {
+        Body::Any => {}
+        Body::Empty => assert!(request.body.is_empty(), "body of {request:#?}"),
+        Body::Json(value) => {
+            let sent: serde_json::Value = serde_json::from_slice(&request.body)
+                .unwrap_or_else(|e| panic!("body of {request:#?} is not JSON: {e}"));
+            assert_eq!(&sent, value, "body of {request:#?}");
+        }
+    }
+}
+
 /// Compiles the README's examples as doc tests, so the README cannot drift from the API.
 ///
 /// It lives here because the README uses both `alloy-api` and `alloy-sandbox`, and this crate

@@ -60,6 +60,14 @@ impl Reply {
         }
     }
 
+    /// `status` with this body and no `Content-Type` (an empty body: `untyped(204, "")`).
+    pub fn untyped(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            headers: Vec::new(),
+            ..Self::body(status, "", body)
+        }
+    }
+
     /// Adds a header.
     #[must_use]
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -168,6 +176,7 @@ impl Recorded {
 
 struct Shared {
     script: Mutex<VecDeque<Reply>>,
+    routes: Mutex<Vec<Route>>,
     fallback: Mutex<Reply>,
     requests: Mutex<Vec<Recorded>>,
     first_bytes: Mutex<Vec<Vec<u8>>>,
@@ -182,19 +191,35 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A reply for every request with this method and path.
+struct Route {
+    method: String,
+    path: String,
+    reply: Reply,
+}
+
 impl Shared {
-    fn next_reply(&self) -> Reply {
-        lock(&self.script)
-            .pop_front()
-            .unwrap_or_else(|| lock(&self.fallback).clone())
+    fn next_reply(&self, request: &Recorded) -> Reply {
+        if let Some(reply) = lock(&self.script).pop_front() {
+            return reply;
+        }
+        let routes = lock(&self.routes);
+        let route = routes
+            .iter()
+            .find(|r| r.method == request.method && r.path == request.path());
+        match route {
+            Some(route) => route.reply.clone(),
+            None => lock(&self.fallback).clone(),
+        }
     }
 }
 
 /// A scriptable HTTP/1.1 server on `127.0.0.1` and an ephemeral port.
 ///
-/// Each request takes the next scripted [`Reply`]; when the script is empty, the fallback
-/// (`200 {"data": []}` unless set: an empty list for every list operation, and an answer
-/// every acknowledging operation accepts). Stops when dropped, closing every connection.
+/// Each request takes the next scripted [`Reply`]; when the script is empty, the reply of its
+/// [route](FaultServer::route) if one matches, else the fallback (`200 {"data": []}` unless
+/// set: an empty list for every list operation, and an answer every acknowledging operation
+/// accepts). Stops when dropped, closing every connection.
 pub struct FaultServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -210,6 +235,7 @@ impl FaultServer {
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             script: Mutex::new(VecDeque::new()),
+            routes: Mutex::new(Vec::new()),
             fallback: Mutex::new(Reply::json(200, &serde_json::json!({ "data": [] }))),
             requests: Mutex::new(Vec::new()),
             first_bytes: Mutex::new(Vec::new()),
@@ -233,7 +259,18 @@ impl FaultServer {
         lock(&self.shared.script).extend(replies);
     }
 
-    /// Sets the reply given once the script is used up.
+    /// Answers every request with exactly this method and path (the target before any `?`,
+    /// still percent-encoded) with `reply` once the script is used up, instead of the
+    /// fallback. The first route added for a method and path wins.
+    pub fn route(&self, method: &str, path: &str, reply: Reply) {
+        lock(&self.shared.routes).push(Route {
+            method: method.into(),
+            path: path.into(),
+            reply,
+        });
+    }
+
+    /// Sets the reply given once the script is used up, to requests no route matches.
     pub fn set_fallback(&self, reply: Reply) {
         *lock(&self.shared.fallback) = reply;
     }
@@ -350,7 +387,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
         let close_after = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        let reply = shared.next_reply();
+        let reply = shared.next_reply(&request);
         lock(&shared.requests).push(request);
         shared.received.send_modify(|c| *c += 1);
         if respond(&mut stream, &reply, &shared).await.is_err() || close_after {

@@ -48,17 +48,11 @@ impl<'a> MakeWriter<'a> for Capture {
 pub fn capture() -> &'static Capture {
     static CAPTURE: OnceLock<Capture> = OnceLock::new();
     CAPTURE.get_or_init(|| {
-        use tracing_subscriber::Layer;
         use tracing_subscriber::layer::SubscriberExt;
         let capture = Capture::default();
-        // What the client and its HTTP stack log, not the in-process mock servers of other
-        // tests in the binary: httpmock logs every request it receives, headers and all,
-        // which is the server's business, not a leak of the client's.
-        let client_side =
-            tracing_subscriber::filter::filter_fn(|meta| !meta.target().starts_with("httpmock"));
-        let layer = tracing_subscriber::fmt::layer()
-            .with_writer(capture.clone())
-            .with_filter(client_side);
+        // The test servers (`FaultServer`) log nothing: everything captured is the client's
+        // and its HTTP stack's.
+        let layer = tracing_subscriber::fmt::layer().with_writer(capture.clone());
         let subscriber = tracing_subscriber::registry().with(layer);
         tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
         capture

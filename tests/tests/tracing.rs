@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use alloy_api::{AlloyApi, Client, RetryPolicy};
-use httpmock::prelude::*;
 use serde_json::json;
+use tests::{FaultServer, Reply};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Subscriber};
@@ -124,25 +124,47 @@ fn traced<F: std::future::Future>(f: impl FnOnce() -> F) -> (Capture, F::Output)
     (capture, output)
 }
 
-fn start_server() -> MockServer {
-    let server = MockServer::start();
-    server.mock(|when, then| {
-        when.method(GET).path("/workflows/wf_1/logs");
-        then.status(200).json_body(json!({ "logs": [] }));
+/// Starts a [`FaultServer`] that answers every request not routed with a 404, as an API
+/// answers a path it does not know.
+///
+/// The servers run on a runtime of their own, outside the captured one of [`traced`].
+fn serve() -> FaultServer {
+    static SERVERS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
     });
-    server.mock(|when, then| {
-        when.method(GET).path("/users/usr_1/token");
-        then.status(200).json_body(json!({ "token": TOKEN }));
-    });
-    server.mock(|when, then| {
-        when.method(GET).path("/users/nobody/token");
-        then.status(404)
-            .json_body(json!({ "error": "NOT_FOUND", "message": "User not found" }));
-    });
+    let server = SERVERS.block_on(FaultServer::start());
+    server.set_fallback(Reply::status(404));
     server
 }
 
-fn client(server: &MockServer) -> Client {
+fn start_server() -> FaultServer {
+    let server = serve();
+    server.route(
+        "GET",
+        "/workflows/wf_1/logs",
+        Reply::json(200, &json!({ "logs": [] })),
+    );
+    server.route(
+        "GET",
+        "/users/usr_1/token",
+        Reply::json(200, &json!({ "token": TOKEN })),
+    );
+    server.route(
+        "GET",
+        "/users/nobody/token",
+        Reply::json(
+            404,
+            &json!({ "error": "NOT_FOUND", "message": "User not found" }),
+        ),
+    );
+    server
+}
+
+fn client(server: &FaultServer) -> Client {
     Client::builder()
         .api_key(KEY)
         .base_url(server.base_url())
@@ -205,11 +227,8 @@ fn an_invalid_argument_is_traced_without_a_request() {
 
 #[test]
 fn retries_are_counted_on_the_span() {
-    let server = MockServer::start();
-    let flaky = server.mock(|when, then| {
-        when.method(GET).path("/integrations");
-        then.status(503);
-    });
+    let server = serve();
+    server.route("GET", "/integrations", Reply::untyped(503, ""));
     let client = Client::builder()
         .api_key(KEY)
         .base_url(server.base_url())
@@ -221,7 +240,14 @@ fn retries_are_counted_on_the_span() {
         .unwrap();
     let (capture, result) = traced(|| async { client.list_integrations("usr_1").await });
     assert_eq!(result.unwrap_err().status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(flaky.calls(), 3);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    for request in &requests {
+        assert_eq!(
+            (request.method.as_str(), request.path()),
+            ("GET", "/integrations")
+        );
+    }
     let spans = capture.call_spans();
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].fields["retries"], "2");

@@ -2,9 +2,9 @@
 //! `alloy-api`, and get the same encoding, errors and retries.
 
 use alloy_api::{AlloyApi, Client, Response, Result, Transport, api_endpoint};
-use httpmock::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use tests::{Body, FaultServer, Reply, assert_request};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,7 +64,7 @@ trait WorkflowSteps: Transport {
 
 impl<T: Transport + ?Sized> WorkflowSteps for T {}
 
-fn client(server: &MockServer) -> Client {
+fn client(server: &FaultServer) -> Client {
     Client::builder()
         .api_key("sk_custom")
         .base_url(server.base_url())
@@ -74,46 +74,37 @@ fn client(server: &MockServer) -> Client {
 
 #[tokio::test]
 async fn two_path_parameters_fill_their_segments_in_order() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/workflows/wf%2F1/steps/st%201")
-                .is_true(|req| req.uri().query() == Some("userId=usr_1"));
-            then.status(200)
-                .json_body(json!({ "stepId": "st 1", "displayName": "Send email" }));
-        })
-        .await;
+    let server = FaultServer::with_script([Reply::json(
+        200,
+        &json!({ "stepId": "st 1", "displayName": "Send email" }),
+    )])
+    .await;
     let step = client(&server)
         .get_step("wf/1", "st 1", "usr_1")
         .await
         .unwrap();
-    mock.assert_async().await;
+    assert_eq!(server.request_count(), 1);
+    assert_request(
+        &server.last_request().unwrap(),
+        "GET",
+        "/workflows/wf%2F1/steps/st%201",
+        Some("userId=usr_1"),
+        &[],
+        Body::Any,
+    );
     assert_eq!(step.display_name, "Send email");
 }
 
 #[tokio::test]
 async fn an_optional_query_is_sent_only_when_some_and_headers_are_sent() {
-    let server = MockServer::start_async().await;
-    let with_limit = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/workflows/wf_1/steps")
-                .header("x-request-id", "req-1")
-                .is_true(|req| req.uri().query() == Some("userId=usr_1&pageSize=5"));
-            then.status(200).json_body(json!({ "steps": [] }));
-        })
-        .await;
-    let without_limit = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/workflows/wf_1/steps")
-                .header("x-request-id", "req-2")
-                .is_true(|req| req.uri().query() == Some("userId=usr_1"));
-            then.status(200)
-                .json_body(json!({ "steps": [{ "stepId": "s", "displayName": "d" }] }));
-        })
-        .await;
+    let server = FaultServer::with_script([
+        Reply::json(200, &json!({ "steps": [] })),
+        Reply::json(
+            200,
+            &json!({ "steps": [{ "stepId": "s", "displayName": "d" }] }),
+        ),
+    ])
+    .await;
     let client = client(&server);
     let limited = client
         .list_steps("wf_1", "usr_1", Some(5), "req-1")
@@ -123,26 +114,36 @@ async fn an_optional_query_is_sent_only_when_some_and_headers_are_sent() {
         .list_steps("wf_1", "usr_1", None, "req-2")
         .await
         .unwrap();
-    with_limit.assert_async().await;
-    without_limit.assert_async().await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_request(
+        &requests[0],
+        "GET",
+        "/workflows/wf_1/steps",
+        Some("userId=usr_1&pageSize=5"),
+        &[("x-request-id", Some("req-1"))],
+        Body::Any,
+    );
+    assert_request(
+        &requests[1],
+        "GET",
+        "/workflows/wf_1/steps",
+        Some("userId=usr_1"),
+        &[("x-request-id", Some("req-2"))],
+        Body::Any,
+    );
     assert!(limited.steps.is_empty());
     assert_eq!(unlimited.steps.len(), 1);
 }
 
 #[tokio::test]
 async fn a_patch_sends_its_body_and_returns_status_and_headers() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("PATCH")
-                .path("/workflows/wf_1/steps/st_1")
-                .header("content-type", "application/json")
-                .json_body(json!({ "displayName": "Renamed" }));
-            then.status(200)
-                .header("x-ratelimit-remaining", "41")
-                .json_body(json!({ "stepId": "st_1", "displayName": "Renamed" }));
-        })
-        .await;
+    let server = FaultServer::with_script([Reply::json(
+        200,
+        &json!({ "stepId": "st_1", "displayName": "Renamed" }),
+    )
+    .header("x-ratelimit-remaining", "41")])
+    .await;
     let change = RenameStep {
         display_name: "Renamed".into(),
     };
@@ -150,7 +151,15 @@ async fn a_patch_sends_its_body_and_returns_status_and_headers() {
         .rename_step("wf_1", "st_1", &change)
         .await
         .unwrap();
-    mock.assert_async().await;
+    assert_eq!(server.request_count(), 1);
+    assert_request(
+        &server.last_request().unwrap(),
+        "PATCH",
+        "/workflows/wf_1/steps/st_1",
+        None,
+        &[("content-type", Some("application/json"))],
+        Body::Json(&json!({ "displayName": "Renamed" })),
+    );
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers["x-ratelimit-remaining"], "41");
     assert_eq!(response.display_name, "Renamed");
@@ -158,24 +167,20 @@ async fn a_patch_sends_its_body_and_returns_status_and_headers() {
 
 #[tokio::test]
 async fn a_unit_return_accepts_204_and_any_body() {
-    let server = MockServer::start_async().await;
-    let no_content = server
-        .mock_async(|when, then| {
-            when.method(DELETE).path("/workflows/wf_1/steps/st_1");
-            then.status(204);
-        })
-        .await;
-    let with_body = server
-        .mock_async(|when, then| {
-            when.method(DELETE).path("/workflows/wf_1/steps/st_2");
-            then.status(200).json_body(json!({ "success": true }));
-        })
-        .await;
+    let server = FaultServer::with_script([
+        Reply::untyped(204, ""),
+        Reply::json(200, &json!({ "success": true })),
+    ])
+    .await;
     let client = client(&server);
     client.delete_step("wf_1", "st_1").await.unwrap();
     client.delete_step("wf_1", "st_2").await.unwrap();
-    no_content.assert_async().await;
-    with_body.assert_async().await;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for (request, step) in requests.iter().zip(["st_1", "st_2"]) {
+        assert_eq!(request.method, "DELETE");
+        assert_eq!(request.path(), format!("/workflows/wf_1/steps/{step}"));
+    }
 }
 
 /// A service written against the trait, not the client, as users write theirs.
@@ -193,17 +198,16 @@ async fn generic_code_can_spawn_calls_because_futures_are_send() {
             Ok(via_trait)
         })
     }
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/users/usr_1/token");
-            then.status(200).json_body(json!({ "token": "jwt" }));
-        })
-        .await;
+    let server = FaultServer::start().await;
+    server.set_fallback(Reply::json(200, &json!({ "token": "jwt" })));
     let client = client(&server);
     let handles: Vec<_> = (0..8).map(|_| spawn_on(&client)).collect();
     for handle in handles {
         assert_eq!(handle.await.unwrap().unwrap(), "jwt");
+    }
+    for request in server.requests() {
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.path(), "/users/usr_1/token");
     }
 }
 
@@ -211,22 +215,16 @@ async fn generic_code_can_spawn_calls_because_futures_are_send() {
 /// it, so the server saw two values.
 #[tokio::test]
 async fn a_header_parameter_replaces_the_client_default_of_that_name() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/export").is_true(|req| {
-                let headers = req.headers();
-                let accept: Vec<_> = headers.get_all("accept").iter().collect();
-                let agents: Vec<_> = headers.get_all("user-agent").iter().collect();
-                accept == ["text/csv"] && agents == ["reporting/2.1"]
-            });
-            then.status(200);
-        })
-        .await;
+    let server = FaultServer::with_script([Reply::untyped(200, "")]).await;
     let client = client(&server);
     client
         .export("text/csv", Some("reporting/2.1"))
         .await
         .unwrap();
-    mock.assert_async().await;
+    assert_eq!(server.request_count(), 1);
+    let sent = server.last_request().unwrap();
+    assert_eq!(sent.method, "GET");
+    assert_eq!(sent.path(), "/export");
+    assert_eq!(sent.header_values("accept"), ["text/csv"]);
+    assert_eq!(sent.header_values("user-agent"), ["reporting/2.1"]);
 }

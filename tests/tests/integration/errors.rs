@@ -2,10 +2,10 @@
 
 use alloy_api::models::CreateUserRequest;
 use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
-use httpmock::prelude::*;
 use serde_json::json;
+use tests::{FaultServer, Reply};
 
-fn client(server: &MockServer) -> Client {
+fn client(server: &FaultServer) -> Client {
     Client::builder()
         .api_key("sk_test_errors")
         .base_url(server.base_url())
@@ -15,15 +15,8 @@ fn client(server: &MockServer) -> Client {
 }
 
 /// Answers every request with this status, content type and body.
-async fn answer(server: &MockServer, status: u16, content_type: &str, body: &str) {
-    let (content_type, body) = (content_type.to_owned(), body.to_owned());
-    server
-        .mock_async(move |_, then| {
-            then.status(status)
-                .header("content-type", content_type)
-                .body(body);
-        })
-        .await;
+fn answer(server: &FaultServer, status: u16, content_type: &str, body: &str) {
+    server.set_fallback(Reply::body(status, content_type, body));
 }
 
 #[tokio::test]
@@ -33,9 +26,9 @@ async fn contract_error_bodies_keep_status_code_and_message() {
         (401, "UNAUTHORIZED", "Invalid API key"),
         (404, "NOT_FOUND", "User not found"),
     ] {
-        let server = MockServer::start_async().await;
+        let server = FaultServer::start().await;
         let body = json!({ "error": code, "message": message }).to_string();
-        answer(&server, status, "application/json", &body).await;
+        answer(&server, status, "application/json", &body);
         let err = client(&server)
             .generate_user_token("usr_1")
             .await
@@ -56,14 +49,13 @@ async fn contract_error_bodies_keep_status_code_and_message() {
 
 #[tokio::test]
 async fn an_error_body_with_only_a_message_works() {
-    let server = MockServer::start_async().await;
+    let server = FaultServer::start().await;
     answer(
         &server,
         404,
         "application/json",
         r#"{"message":"User not found"}"#,
-    )
-    .await;
+    );
     let err = client(&server).delete_user_logs("usr_1").await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.error_code(), None);
@@ -72,9 +64,9 @@ async fn an_error_body_with_only_a_message_works() {
 
 #[tokio::test]
 async fn a_non_json_error_body_keeps_status_and_text() {
-    let server = MockServer::start_async().await;
+    let server = FaultServer::start().await;
     let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    answer(&server, 502, "text/html", page).await;
+    answer(&server, 502, "text/html", page);
     let err = client(&server)
         .list_integrations("usr_1")
         .await
@@ -90,8 +82,8 @@ async fn a_non_json_error_body_keeps_status_and_text() {
 
 #[tokio::test]
 async fn a_malformed_success_body_is_a_decode_error_that_keeps_the_body() {
-    let server = MockServer::start_async().await;
-    answer(&server, 201, "application/json", r#"{"userId": 42"#).await;
+    let server = FaultServer::start().await;
+    answer(&server, 201, "application/json", r#"{"userId": 42"#);
     let err = client(&server)
         .create_user(&CreateUserRequest::new("u"))
         .await
@@ -106,14 +98,13 @@ async fn a_malformed_success_body_is_a_decode_error_that_keeps_the_body() {
 
 #[tokio::test]
 async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
-    let server = MockServer::start_async().await;
+    let server = FaultServer::start().await;
     answer(
         &server,
         200,
         "application/json",
         r#"{"logs": "not a list"}"#,
-    )
-    .await;
+    );
     let err = client(&server)
         .list_workflow_logs("wf_1", "usr_1")
         .await
@@ -123,8 +114,8 @@ async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
 
 #[tokio::test]
 async fn an_empty_error_body_keeps_the_status() {
-    let server = MockServer::start_async().await;
-    answer(&server, 401, "application/json", "").await;
+    let server = FaultServer::start().await;
+    answer(&server, 401, "application/json", "");
     let err = client(&server)
         .list_integrations("usr_1")
         .await
@@ -165,15 +156,11 @@ async fn a_refused_connection_is_a_transport_error() {
 /// Support asks for the request id of a failed call: an API error keeps the answer's headers.
 #[tokio::test]
 async fn an_api_error_keeps_the_response_headers_and_request_id() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|_, then| {
-            then.status(500)
-                .header("content-type", "application/json")
-                .header("x-request-id", "req-7f3a")
-                .body(r#"{"message":"internal error"}"#);
-        })
-        .await;
+    let server = FaultServer::start().await;
+    server.set_fallback(
+        Reply::body(500, "application/json", r#"{"message":"internal error"}"#)
+            .header("x-request-id", "req-7f3a"),
+    );
     let err = client(&server)
         .generate_user_token("usr_1")
         .await

@@ -1,5 +1,5 @@
-//! Every integration test that can share a process, in one binary: one link of the reqwest,
-//! axum and httpmock stack instead of one per file. Each module is one feature.
+//! Every integration test that can share a process, in one binary: one link of the reqwest
+//! and axum stack instead of one per file. Each module is one feature.
 //!
 //! Tests that install a global tracing subscriber live apart (`logged`, `tracing`), and the
 //! compile-fail cases have a crate of their own (`tests/ui`).

@@ -8,9 +8,9 @@ use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
 use alloy_api::{AlloyApi, Client, DEFAULT_API_VERSION, DEFAULT_USER_AGENT};
-use httpmock::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
+use tests::{Body, FaultServer, Reply, assert_request};
 
 const KEY: &str = "sk_test_wire";
 
@@ -55,7 +55,7 @@ fn response_example(id: &str) -> (u16, Value) {
     (status.parse().unwrap(), first_example(&response["content"]))
 }
 
-fn client(server: &MockServer) -> Client {
+fn client(server: &FaultServer) -> Client {
     Client::builder()
         .api_key(KEY)
         .base_url(server.base_url())
@@ -63,43 +63,57 @@ fn client(server: &MockServer) -> Client {
         .unwrap()
 }
 
-/// Mocks one operation, matching only the exact request the contract requires, and answers
-/// with the contract's example.
-async fn expect_operation<'a>(
-    server: &'a MockServer,
-    id: &str,
-    path: &str,
+/// One operation's expected request, answered with the contract's example.
+struct Expected<'a> {
+    server: &'a FaultServer,
+    id: &'static str,
+    path: &'static str,
     query: Option<&'static str>,
-) -> httpmock::Mock<'a> {
-    let (method, _) = operation(id);
-    let body = request_example(id);
+}
+
+impl Expected<'_> {
+    /// Asserts that the server read exactly one request, and that it is exactly the request
+    /// the contract requires: method, path, query string, headers and JSON body (or no
+    /// `Content-Type` and no body).
+    fn assert(&self) {
+        assert_eq!(self.server.request_count(), 1, "{}", self.id);
+        let (method, _) = operation(self.id);
+        let body = request_example(self.id);
+        let authorization = format!("Bearer {KEY}");
+        let content_type = body.as_ref().map(|_| "application/json");
+        assert_request(
+            &self.server.last_request().unwrap(),
+            &method.to_ascii_uppercase(),
+            self.path,
+            self.query,
+            &[
+                ("authorization", Some(&authorization)),
+                ("accept", Some("application/json")),
+                ("user-agent", Some(DEFAULT_USER_AGENT)),
+                ("x-api-version", Some(DEFAULT_API_VERSION)),
+                ("content-type", content_type),
+            ],
+            body.as_ref().map_or(Body::Empty, Body::Json),
+        );
+    }
+}
+
+/// Answers the next request with the contract's example for one operation; the returned
+/// expectation asserts the exact request the contract requires.
+fn expect_operation<'a>(
+    server: &'a FaultServer,
+    id: &'static str,
+    path: &'static str,
+    query: Option<&'static str>,
+) -> Expected<'a> {
     let (status, example) = response_example(id);
-    let method = method.to_ascii_uppercase();
-    server
-        .mock_async(|when, then| {
-            let when = when
-                .method(method.as_str())
-                .path(path)
-                .header("authorization", format!("Bearer {KEY}"))
-                .header("accept", "application/json")
-                .header("user-agent", DEFAULT_USER_AGENT)
-                .header("x-api-version", DEFAULT_API_VERSION)
-                .is_true(move |req| req.uri().query() == query);
-            match body {
-                Some(body) => {
-                    when.header("content-type", "application/json")
-                        .json_body(body);
-                }
-                None => {
-                    when.header_missing("content-type")
-                        .is_true(|req| req.body().is_empty());
-                }
-            }
-            then.status(status)
-                .header("content-type", "application/json")
-                .json_body(example);
-        })
-        .await
+    server.script([Reply::json(status, &example)]);
+    Expected {
+        server,
+        id,
+        path,
+        query,
+    }
 }
 
 /// Asserts that a decoded model, serialized again, is exactly the contract's example: every
@@ -111,11 +125,11 @@ fn assert_round_trips(id: &str, decoded: &impl Serialize) {
 
 #[tokio::test]
 async fn create_user_posts_the_body_and_decodes_201() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(&server, "createUser", "/users", None).await;
+    let server = FaultServer::start().await;
+    let expected = expect_operation(&server, "createUser", "/users", None);
     let request = CreateUserRequest::new("user-123").with_full_name("Jane Smith");
     let user = client(&server).create_user(&request).await.unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(user.user_id, "usr_abc123");
     assert_eq!(
         user.created_at.unwrap().to_rfc3339(),
@@ -127,19 +141,18 @@ async fn create_user_posts_the_body_and_decodes_201() {
 /// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
 async fn generate_user_token_gets_the_user_in_path_and_query() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "generateUserToken",
         "/users/usr_abc123/token",
         Some("userId=usr_abc123"),
-    )
-    .await;
+    );
     let token = client(&server)
         .generate_user_token("usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert!(token.token.starts_with("eyJ"));
     assert_round_trips("generateUserToken", &token);
 }
@@ -147,38 +160,36 @@ async fn generate_user_token_gets_the_user_in_path_and_query() {
 /// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
 async fn delete_user_logs_deletes_the_user_in_path_and_query() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "deleteUserLogs",
         "/users/usr_abc123/logs",
         Some("userId=usr_abc123"),
-    )
-    .await;
+    );
     let response = client(&server)
         .delete_user_logs("usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(response.success, Some(true));
     assert_round_trips("deleteUserLogs", &response);
 }
 
 #[tokio::test]
 async fn list_integrations_sends_user_id_as_query() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "listIntegrations",
         "/integrations",
         Some("userId=usr_abc123"),
-    )
-    .await;
+    );
     let list = client(&server)
         .list_integrations("usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(list.integrations[0].integration_id, "int_shopify");
     assert_eq!(list.integrations[0].installed, Some(false));
     assert_round_trips("listIntegrations", &list);
@@ -186,49 +197,47 @@ async fn list_integrations_sends_user_id_as_query() {
 
 #[tokio::test]
 async fn trigger_event_posts_the_event_and_its_data() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(&server, "triggerEvent", "/run/event", None).await;
+    let server = FaultServer::start().await;
+    let expected = expect_operation(&server, "triggerEvent", "/run/event", None);
     let request = TriggerEventRequest::new("usr_abc123", "order.created")
         .with_data(serde_json::json!({ "orderId": "ord-789", "amount": 150.00 }));
     let response = client(&server).trigger_event(&request).await.unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_round_trips("triggerEvent", &response);
 }
 
 #[tokio::test]
 async fn list_workflow_errors_fills_path_and_query() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "listWorkflowErrors",
         "/workflows/wf_xyz456/errors",
         Some("userId=usr_abc123"),
-    )
-    .await;
+    );
     let list = client(&server)
         .list_workflow_errors("wf_xyz456", "usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(list.errors[0].error_id.as_deref(), Some("err_001"));
     assert_round_trips("listWorkflowErrors", &list);
 }
 
 #[tokio::test]
 async fn list_workflow_logs_fills_path_and_query() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "listWorkflowLogs",
         "/workflows/wf_xyz456/logs",
         Some("userId=usr_abc123"),
-    )
-    .await;
+    );
     let list = client(&server)
         .list_workflow_logs("wf_xyz456", "usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(
         list.logs[0].status,
         Some(alloy_api::models::WorkflowLogStatus::Success)
@@ -239,40 +248,39 @@ async fn list_workflow_logs_fills_path_and_query() {
 
 #[tokio::test]
 async fn deactivate_workflow_puts_the_action() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate", None).await;
+    let server = FaultServer::start().await;
+    let expected = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate", None);
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
     let response = client(&server).deactivate_workflow(&request).await.unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_round_trips("deactivateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn activate_workflow_puts_the_action() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(&server, "activateWorkflow", "/workflows/activate", None).await;
+    let server = FaultServer::start().await;
+    let expected = expect_operation(&server, "activateWorkflow", "/workflows/activate", None);
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
     let response = client(&server).activate_workflow(&request).await.unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_round_trips("activateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn upgrade_workflow_to_version_puts_the_seed_body() {
-    let server = MockServer::start_async().await;
-    let mock = expect_operation(
+    let server = FaultServer::start().await;
+    let expected = expect_operation(
         &server,
         "upgradeWorkflow",
         "/workflows/wf_xyz456/upgrade",
         None,
-    )
-    .await;
+    );
     let request = UpgradeWorkflowRequest::new("usr_abc123").with_version("2.0.0");
     let response = client(&server)
         .upgrade_workflow_to_version("wf_xyz456", &request)
         .await
         .unwrap();
-    mock.assert_async().await;
+    expected.assert();
     assert_eq!(
         response.message.as_deref(),
         Some("Workflow upgraded to version 2.0.0")
@@ -284,23 +292,24 @@ async fn upgrade_workflow_to_version_puts_the_seed_body() {
 /// 415 to any body), and `{"upgraded": ...}` back.
 #[tokio::test]
 async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method("PUT")
-                .path("/workflows/wf_xyz456/upgrade")
-                .query_param("userId", "usr_abc123")
-                .header("x-api-version", DEFAULT_API_VERSION)
-                .header_missing("content-type")
-                .is_true(|req| req.body().is_empty());
-            then.status(200).json_body(json!({ "upgraded": true }));
-        })
-        .await;
+    let server = FaultServer::start().await;
+    server.script([Reply::json(200, &json!({ "upgraded": true }))]);
     let response = client(&server)
         .upgrade_workflow("wf_xyz456", "usr_abc123")
         .await
         .unwrap();
-    mock.assert_async().await;
+    assert_eq!(server.request_count(), 1);
+    assert_request(
+        &server.last_request().unwrap(),
+        "PUT",
+        "/workflows/wf_xyz456/upgrade",
+        Some("userId=usr_abc123"),
+        &[
+            ("x-api-version", Some(DEFAULT_API_VERSION)),
+            ("content-type", None),
+        ],
+        Body::Empty,
+    );
     assert_eq!(response.upgraded, Some(json!(true)));
 }
 
@@ -310,12 +319,8 @@ async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
 #[tokio::test]
 async fn acknowledgements_accept_a_204_or_an_empty_body() {
     for status in [204, 200] {
-        let server = MockServer::start_async().await;
-        server
-            .mock_async(|_, then| {
-                then.status(status);
-            })
-            .await;
+        let server = FaultServer::start().await;
+        server.set_fallback(Reply::untyped(status, ""));
         let api = client(&server);
         let action = WorkflowActionRequest::new("wf_1", "usr_1");
         assert_eq!(
@@ -346,51 +351,51 @@ async fn acknowledgements_accept_a_204_or_an_empty_body() {
 /// decode to the same model.
 #[tokio::test]
 async fn the_reference_shapes_decode_into_the_same_models() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/workflows/wf_1/logs");
-            then.status(200).json_body(json!({ "data": [{
+    let server = FaultServer::with_script([
+        Reply::json(
+            200,
+            &json!({ "data": [{
                 "executionId": "ex_1",
                 "startedAt": "2025-09-01T10:00:00",
                 "stoppedAt": 1756720801500u64,
                 "finished": true
-            }]}));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.path("/workflows/wf_1/errors");
-            then.status(200).json_body(json!({ "data": null }));
-        })
-        .await;
+            }]}),
+        ),
+        Reply::json(200, &json!({ "data": null })),
+    ])
+    .await;
     let api = client(&server);
     let logs = api.list_workflow_logs("wf_1", "usr_1").await.unwrap();
     assert_eq!(logs.logs[0].log_id, "ex_1");
     assert_eq!(logs.logs[0].duration_ms(), Some(1500));
     let errors = api.list_workflow_errors("wf_1", "usr_1").await.unwrap();
     assert!(errors.errors.is_empty());
+    let paths: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/workflows/wf_1/logs", "/workflows/wf_1/errors"]);
 }
 
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_keeps_it() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/2025-09/users/usr_1/token");
-            then.status(200)
-                .json_body(serde_json::json!({ "token": "t" }));
-        })
-        .await;
+    let server = FaultServer::start().await;
+    server.set_fallback(Reply::json(200, &serde_json::json!({ "token": "t" })));
     for base in ["/2025-09", "/2025-09/"] {
         let client = Client::builder()
             .api_key(KEY)
-            .base_url(server.url(base))
+            .base_url(format!("{}{base}", server.base_url()))
             .build()
             .unwrap();
         client.generate_user_token("usr_1").await.unwrap();
     }
-    assert_eq!(mock.calls_async().await, 2);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.path(), "/2025-09/users/usr_1/token");
+    }
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use alloy_api::models::{CreateUserRequest, TriggerEventRequest, WorkflowActionRe
 use alloy_api::{AlloyApi, Client, Error, RetryPolicy, Transport, api_endpoint};
 use serde_json::{Value, json};
 use tests::trace::{Capture, capture, case};
-use tests::{FaultServer, Reply, builder, client, fast_retries};
+use tests::{Body, FaultServer, Reply, assert_request, builder, client, fast_retries};
 
 /// A user-defined API: the `idempotent` flag of `#[api_endpoint]` overrides the method's
 /// default both ways.
@@ -384,27 +384,30 @@ async fn an_unbounded_deadline_does_not_overflow() {
     assert_eq!(server.request_count(), 4);
 }
 
+/// A gateway's page without a `Content-Type`: retried like any 502, and its body kept.
 #[tokio::test]
-async fn retries_work_against_httpmock_too() {
+async fn retries_work_against_an_untyped_error_page_too() {
     capture();
-    use httpmock::Method::GET;
-
-    let server = httpmock::MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/integrations")
-                .query_param("userId", "usr_1");
-            then.status(502).body("<html>bad gateway</html>");
-        })
-        .await;
+    let server = FaultServer::start().await;
+    server.set_fallback(Reply::untyped(502, "<html>bad gateway</html>"));
     let err = client(&server.base_url())
         .list_integrations("usr_1")
         .await
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(&err.body().unwrap()[..], b"<html>bad gateway</html>");
-    assert_eq!(mock.calls_async().await, 4);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    for request in &requests {
+        assert_request(
+            request,
+            "GET",
+            "/integrations",
+            Some("userId=usr_1"),
+            &[],
+            Body::Any,
+        );
+    }
 }
 
 fn err_retry_after(err: &Error) -> Duration {
