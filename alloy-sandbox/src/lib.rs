@@ -82,6 +82,8 @@
 #![deny(missing_docs)]
 
 mod catalog;
+#[doc(hidden)]
+pub mod cli;
 mod contract;
 mod fault;
 mod jwt;

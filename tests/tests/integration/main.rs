@@ -10,6 +10,7 @@ mod errors;
 mod faults;
 mod lints;
 mod pass;
+mod prism_check;
 mod sandbox;
 mod test_double;
 mod wire;
