@@ -1,7 +1,7 @@
 //! Every integration test that can share a process, in one binary: one link of the reqwest
 //! and axum stack instead of one per file. Each module is one feature.
 //!
-//! Tests that install a global tracing subscriber live apart (`logged`, `tracing`), and the
+//! Tests that install a global tracing subscriber live apart (`logged`), and the
 //! compile-fail cases have a crate of their own (`tests/ui`).
 
 mod conformance;
