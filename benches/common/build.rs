@@ -139,22 +139,14 @@ impl BuildBench {
         };
         black_box(request.build().unwrap());
         match i {
-            0 => drop(black_box(decode::<User>(status, body, None).unwrap())),
-            1 => drop(black_box(
-                decode::<TokenResponse>(status, body, None).unwrap(),
-            )),
-            3 => drop(black_box(
-                decode::<IntegrationList>(status, body, None).unwrap(),
-            )),
+            0 => drop(black_box(decode::<User>(status, &body).unwrap())),
+            1 => drop(black_box(decode::<TokenResponse>(status, &body).unwrap())),
+            3 => drop(black_box(decode::<IntegrationList>(status, &body).unwrap())),
             5 => drop(black_box(
-                decode::<WorkflowErrorList>(status, body, None).unwrap(),
+                decode::<WorkflowErrorList>(status, &body).unwrap(),
             )),
-            6 => drop(black_box(
-                decode::<WorkflowLogList>(status, body, None).unwrap(),
-            )),
-            _ => drop(black_box(
-                decode::<SuccessResponse>(status, body, None).unwrap(),
-            )),
+            6 => drop(black_box(decode::<WorkflowLogList>(status, &body).unwrap())),
+            _ => drop(black_box(decode::<SuccessResponse>(status, &body).unwrap())),
         }
     }
 

@@ -1,68 +1,52 @@
-//! The ten operations written by hand with reqwest, as a good engineer would without the
-//! macro: the baseline every benchmark compares the generated endpoints against.
+//! The ten operations written by hand with reqwest, in the lean form people write without
+//! the macro: the baseline every benchmark compares the generated endpoints against.
 //!
-//! Same reqwest client settings as `alloy_api::Client` builds (ring provider, no redirects,
-//! same timeouts), same headers, same models, same status-to-error mapping and JSON decode.
+//! One `reqwest::Client`, built once, carries everything that is the same on every request:
+//! the timeouts, no redirects, and the `Authorization` (sensitive), `Accept`, `User-Agent` and
+//! `x-api-version` headers as default headers. A call clones the parsed base `Url`, pushes the
+//! path segments (percent-encoded by `url`), appends the query pairs, adds the JSON body,
+//! sends, reads the body, maps a non-2xx status to an error with the server's `{error,message}`
+//! and decodes the JSON. Same models as the generated client, and the same requests (the
+//! `overhead` test server checks them).
+//!
 //! Each operation is split in two: `*_request` builds the `reqwest::RequestBuilder` (so the
 //! no-network benchmark runs exactly the code the real call runs), and the `async fn` sends it.
 #![allow(dead_code)] // each bench binary uses a different part of this module
 
 use std::fmt;
-use std::time::Duration;
 
 use alloy_api::models::{
     CreateUserRequest, ErrorResponse, IntegrationList, SuccessResponse, TokenResponse,
     TriggerEventRequest, UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowActivation,
     WorkflowErrorList, WorkflowLogList, WorkflowUpgrade,
 };
-use bytes::Bytes;
 use http::StatusCode;
-use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, PercentEncode, utf8_percent_encode};
-use reqwest::{Method, RequestBuilder};
+use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 /// The API key both clients send in the benchmarks.
 pub const API_KEY: &str = "bench-key";
 
-/// RFC 3986 unreserved characters stay; everything else in a path segment is encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-fn seg(value: &str) -> PercentEncode<'_> {
-    utf8_percent_encode(value, SEGMENT)
-}
-
-/// The hand-written client's error: the same cases `alloy_api::Error` distinguishes.
+/// The hand-written client's error.
 #[derive(Debug)]
 pub enum HandError {
+    /// A non-2xx answer, with the server's `ErrorResponse` parsed leniently.
     Api {
         status: StatusCode,
         error: Option<String>,
         message: Option<String>,
-        retry_after: Option<Duration>,
-        body: Bytes,
     },
-    Decode {
-        status: StatusCode,
-        source: serde_json::Error,
-        body: Bytes,
-    },
-    Timeout,
-    Transport(reqwest::Error),
+    /// A 2xx answer whose body is not the expected JSON.
+    Decode(serde_json::Error),
+    /// Sending the request or reading the response failed (timeouts included).
+    Http(reqwest::Error),
 }
 
 impl From<reqwest::Error> for HandError {
     fn from(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Self::Timeout
-        } else {
-            Self::Transport(error.without_url())
-        }
+        Self::Http(error)
     }
 }
 
@@ -70,114 +54,86 @@ impl fmt::Display for HandError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api { status, .. } => write!(f, "the API answered {status}"),
-            Self::Decode { status, source, .. } => {
-                write!(f, "could not decode the {status} response: {source}")
-            }
-            Self::Timeout => f.write_str("timed out"),
-            Self::Transport(e) => write!(f, "the request failed: {e}"),
+            Self::Decode(e) => write!(f, "could not decode the response: {e}"),
+            Self::Http(e) => write!(f, "the request failed: {e}"),
         }
     }
 }
 
-/// Returns the `Retry-After` of a response, in seconds.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .map(Duration::from_secs)
-}
-
 /// Maps a status and body to the operation's result: 2xx decodes as JSON into `T`, anything
 /// else becomes `HandError::Api` with the server's `ErrorResponse` parsed leniently.
-pub fn decode<T: DeserializeOwned>(
-    status: StatusCode,
-    body: Bytes,
-    retry_after: Option<Duration>,
-) -> Result<T, HandError> {
-    if status.is_success() {
-        return serde_json::from_slice(&body).map_err(|source| HandError::Decode {
+pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, HandError> {
+    if !status.is_success() {
+        let parsed = serde_json::from_slice::<ErrorResponse>(body).unwrap_or_default();
+        return Err(HandError::Api {
             status,
-            source,
-            body,
+            error: parsed.error,
+            message: parsed.message,
         });
     }
-    let parsed = serde_json::from_slice::<ErrorResponse>(&body).unwrap_or_default();
-    Err(HandError::Api {
-        status,
-        error: parsed.error,
-        message: parsed.message,
-        retry_after,
-        body,
-    })
+    serde_json::from_slice(body).map_err(HandError::Decode)
 }
 
 /// The ten operations over reqwest, written by hand.
 pub struct Hand {
     http: reqwest::Client,
-    /// Parsed once; every call clones it and sets the path.
+    /// Parsed once; every call clones it and pushes its path segments.
     base: Url,
-    /// The base URL's path without a trailing `/` (`/2025-09`).
-    base_path: String,
-    authorization: HeaderValue,
-    user_agent: HeaderValue,
-    timeout: Duration,
 }
 
 impl Hand {
     pub fn new(base_url: &str, api_key: &str) -> Self {
         let base = Url::parse(base_url).expect("valid base URL");
-        let base_path = base.path().trim_end_matches('/').to_owned();
         let mut authorization =
             HeaderValue::try_from(format!("Bearer {api_key}")).expect("valid API key");
         authorization.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(alloy_api::DEFAULT_USER_AGENT),
+        );
+        headers.insert("x-api-version", HeaderValue::from_static("2025-09"));
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
+            .timeout(alloy_api::DEFAULT_TIMEOUT)
             .connect_timeout(alloy_api::DEFAULT_CONNECT_TIMEOUT)
+            .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .https_only(base.scheme() == "https")
             .build()
             .expect("reqwest client");
-        Self {
-            http,
-            base,
-            base_path,
-            authorization,
-            user_agent: HeaderValue::from_static(alloy_api::DEFAULT_USER_AGENT),
-            timeout: alloy_api::DEFAULT_TIMEOUT,
-        }
+        Self { http, base }
     }
 
-    /// Starts a request to `path` (already encoded, base path included) with the headers
-    /// every call sends.
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+    /// The base URL with `segments` appended, each percent-encoded.
+    fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
-        url.set_path(path);
-        self.http
-            .request(method, url)
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(USER_AGENT, self.user_agent.clone())
-            .header("x-api-version", HeaderValue::from_static("2025-09"))
-            .timeout(self.timeout)
+        url.path_segments_mut()
+            .expect("base URL with a path")
+            .pop_if_empty()
+            .extend(segments);
+        url
+    }
+
+    /// The base URL with `segments` appended and `userId` in the query.
+    fn url_for_user(&self, segments: &[&str], user_id: &str) -> Url {
+        let mut url = self.url(segments);
+        url.query_pairs_mut().append_pair("userId", user_id);
+        url
     }
 
     /// Sends the request, reads the whole body and maps status and body to the result.
     async fn call<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, HandError> {
         let response = request.send().await?;
         let status = response.status();
-        let wait = if status.is_success() {
-            None
-        } else {
-            retry_after(response.headers())
-        };
         let body = response.bytes().await?;
-        decode(status, body, wait)
+        decode(status, &body)
     }
 
     pub fn create_user_request(&self, request: &CreateUserRequest) -> RequestBuilder {
-        self.request(Method::POST, &format!("{}/users", self.base_path))
-            .json(request)
+        self.http.post(self.url(&["users"])).json(request)
     }
 
     pub async fn create_user(&self, request: &CreateUserRequest) -> Result<User, HandError> {
@@ -185,9 +141,8 @@ impl Hand {
     }
 
     pub fn generate_user_token_request(&self, user_id: &str) -> RequestBuilder {
-        let path = format!("{}/users/{}/token", self.base_path, seg(user_id));
-        self.request(Method::GET, &path)
-            .query(&[("userId", user_id)])
+        self.http
+            .get(self.url_for_user(&["users", user_id, "token"], user_id))
     }
 
     pub async fn generate_user_token(&self, user_id: &str) -> Result<TokenResponse, HandError> {
@@ -195,9 +150,8 @@ impl Hand {
     }
 
     pub fn delete_user_logs_request(&self, user_id: &str) -> RequestBuilder {
-        let path = format!("{}/users/{}/logs", self.base_path, seg(user_id));
-        self.request(Method::DELETE, &path)
-            .query(&[("userId", user_id)])
+        self.http
+            .delete(self.url_for_user(&["users", user_id, "logs"], user_id))
     }
 
     pub async fn delete_user_logs(&self, user_id: &str) -> Result<SuccessResponse, HandError> {
@@ -205,8 +159,7 @@ impl Hand {
     }
 
     pub fn list_integrations_request(&self, user_id: &str) -> RequestBuilder {
-        self.request(Method::GET, &format!("{}/integrations", self.base_path))
-            .query(&[("userId", user_id)])
+        self.http.get(self.url_for_user(&["integrations"], user_id))
     }
 
     pub async fn list_integrations(&self, user_id: &str) -> Result<IntegrationList, HandError> {
@@ -214,8 +167,7 @@ impl Hand {
     }
 
     pub fn trigger_event_request(&self, request: &TriggerEventRequest) -> RequestBuilder {
-        self.request(Method::POST, &format!("{}/run/event", self.base_path))
-            .json(request)
+        self.http.post(self.url(&["run", "event"])).json(request)
     }
 
     pub async fn trigger_event(
@@ -226,9 +178,8 @@ impl Hand {
     }
 
     pub fn list_workflow_errors_request(&self, workflow_id: &str, user_id: &str) -> RequestBuilder {
-        let path = format!("{}/workflows/{}/errors", self.base_path, seg(workflow_id));
-        self.request(Method::GET, &path)
-            .query(&[("userId", user_id)])
+        self.http
+            .get(self.url_for_user(&["workflows", workflow_id, "errors"], user_id))
     }
 
     pub async fn list_workflow_errors(
@@ -241,9 +192,8 @@ impl Hand {
     }
 
     pub fn list_workflow_logs_request(&self, workflow_id: &str, user_id: &str) -> RequestBuilder {
-        let path = format!("{}/workflows/{}/logs", self.base_path, seg(workflow_id));
-        self.request(Method::GET, &path)
-            .query(&[("userId", user_id)])
+        self.http
+            .get(self.url_for_user(&["workflows", workflow_id, "logs"], user_id))
     }
 
     pub async fn list_workflow_logs(
@@ -256,8 +206,9 @@ impl Hand {
     }
 
     pub fn deactivate_workflow_request(&self, request: &WorkflowActionRequest) -> RequestBuilder {
-        let path = format!("{}/workflows/deactivate", self.base_path);
-        self.request(Method::PUT, &path).json(request)
+        self.http
+            .put(self.url(&["workflows", "deactivate"]))
+            .json(request)
     }
 
     pub async fn deactivate_workflow(
@@ -268,8 +219,9 @@ impl Hand {
     }
 
     pub fn activate_workflow_request(&self, request: &WorkflowActionRequest) -> RequestBuilder {
-        let path = format!("{}/workflows/activate", self.base_path);
-        self.request(Method::PUT, &path).json(request)
+        self.http
+            .put(self.url(&["workflows", "activate"]))
+            .json(request)
     }
 
     pub async fn activate_workflow(
@@ -284,8 +236,9 @@ impl Hand {
         workflow_id: &str,
         request: &UpgradeWorkflowRequest,
     ) -> RequestBuilder {
-        let path = format!("{}/workflows/{}/upgrade", self.base_path, seg(workflow_id));
-        self.request(Method::PUT, &path).json(request)
+        self.http
+            .put(self.url(&["workflows", workflow_id, "upgrade"]))
+            .json(request)
     }
 
     pub async fn upgrade_workflow_to_version(
