@@ -15,6 +15,11 @@
 //!
 //! Arguments after `--`: `build` or `http` runs only that part. Without `--bench` (as under
 //! `cargo test --all-targets`) it runs a quick smoke pass that checks both clients agree.
+//!
+//! `callgrind generated|hand N` instead sends exactly N sequential requests of the mix through
+//! one client and exits, printing the allocations they made: the workload
+//! `scripts/callgrind-bench` counts instructions of under valgrind. The server is a child
+//! process, which valgrind does not follow, so only the client's process is measured.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;
@@ -76,6 +81,15 @@ fn main() {
         server::run();
     }
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "callgrind") {
+        let side = args.get(at + 1).map(String::as_str);
+        let n = args.get(at + 2).and_then(|n| n.parse().ok());
+        match (side, n) {
+            (Some(side @ ("generated" | "hand")), Some(n)) => callgrind(side, n),
+            _ => panic!("usage: overhead callgrind generated|hand N"),
+        }
+        return;
+    }
     let full = args.iter().any(|a| a == "--bench");
     let filter = args
         .iter()
@@ -321,6 +335,38 @@ fn check_agree(rt: &tokio::runtime::Runtime, generated: &Client, hand: &Hand, fx
         same!(activate_workflow(&fx.workflow_action));
         same!(upgrade_workflow_to_version(&fx.workflow_id, &fx.upgrade));
     });
+}
+
+/// Sends exactly `n` sequential requests of the mix through the `side` client, against a
+/// server in a child process, and prints the allocations those requests made.
+fn callgrind(side: &str, n: usize) {
+    let server = ServerProcess::start();
+    let base = format!("http://127.0.0.1:{}/2025-09", server.port);
+    let fx = Arc::new(Fixtures::contract_examples());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let before;
+    if side == "generated" {
+        let client = Arc::new(
+            Client::builder()
+                .api_key(API_KEY)
+                .base_url(&base)
+                .build()
+                .expect("client"),
+        );
+        before = allocations();
+        rt.block_on(sequential(client, fx, n));
+    } else {
+        let client = Arc::new(Hand::new(&base, API_KEY));
+        before = allocations();
+        rt.block_on(sequential(client, fx, n));
+    }
+    println!(
+        "{side}: {n} requests, {} allocations",
+        allocations() - before
+    );
 }
 
 struct ServerProcess {
