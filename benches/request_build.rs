@@ -1,7 +1,10 @@
 //! Criterion micro-benchmarks, no network: per operation, the generated endpoint (through
 //! `AlloyApi` on a `Transport` double that builds the final `reqwest::Request` exactly as
 //! `Client` sends it, then answers with the contract's example body) against hand-written
-//! code building the same `reqwest::Request` and decoding the same body.
+//! code building its `reqwest::Request` and decoding the same body. The hand-written client keeps
+//! its headers and timeout on the `reqwest::Client`, which reqwest adds when sending, so that
+//! side skips work here that it pays over HTTP: compare the whole call with
+//! `scripts/callgrind-bench`.
 //!
 //! `cargo bench -p alloy-benches --bench request_build`. The `overhead` benchmark measures the
 //! same pairs interleaved and prints their ratios; this one keeps criterion's statistics and

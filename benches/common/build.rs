@@ -121,7 +121,8 @@ impl BuildBench {
         }
     }
 
-    /// Operation `i` by hand: build the same `reqwest::Request`, decode the same body.
+    /// Operation `i` by hand: build its `reqwest::Request` (without the client's default
+    /// headers, which reqwest adds when sending), decode the same body.
     pub fn hand(&self, i: usize) {
         let (h, fx) = (&self.hand, &self.fx);
         let (status, body) = (self.bodies[i].0, self.bodies[i].1.clone());
