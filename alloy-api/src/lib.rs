@@ -48,6 +48,7 @@ extern crate self as alloy_api;
 mod api;
 mod builder;
 mod client;
+mod connect;
 mod error;
 mod redact;
 mod request;

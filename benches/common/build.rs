@@ -45,7 +45,11 @@ impl Transport for Canned {
         &self,
         request: Request,
     ) -> impl Future<Output = alloy_api::Result<RawResponse>> + Send {
-        black_box(self.client.__build_http_request(&request));
+        black_box(
+            self.client
+                .__build_http_request(&request)
+                .expect("the request builds"),
+        );
         std::future::ready(Ok(RawResponse::new(self.status, self.body.clone())))
     }
 }
