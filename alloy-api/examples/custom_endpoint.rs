@@ -13,7 +13,8 @@
 use std::error::Error;
 
 use alloy_api::models::{CreateUserRequest, User, WorkflowLogList};
-use alloy_api::{AlloyApi, Client, Response, Result, Transport, api_endpoint};
+use alloy_api::prelude::*;
+use alloy_api::{Client, Response, Result, Transport, api_endpoint};
 use alloy_sandbox::Sandbox;
 
 /// Endpoints our service needs beyond the contract.

@@ -24,7 +24,8 @@ use crate::{Error, RawResponse, Request, Transport};
 /// [`AlloyApi`](crate::AlloyApi) trait.
 ///
 /// ```no_run
-/// use alloy_api::{AlloyApi, Client};
+/// use alloy_api::prelude::*;
+/// use alloy_api::Client;
 /// use alloy_api::models::CreateUserRequest;
 ///
 /// # async fn run() -> alloy_api::Result<()> {

@@ -281,7 +281,7 @@ impl WorkflowActionRequest {
 }
 
 /// Request body of the seed document's form of upgrading a workflow
-/// ([`AlloyApi::upgrade_workflow_to_version`](crate::AlloyApi::upgrade_workflow_to_version)):
+/// ([`WorkflowsApi::upgrade_workflow_to_version`](crate::WorkflowsApi::upgrade_workflow_to_version)):
 /// the user and, optionally, the target version. Alloy's 2025-09 reference takes no body and
 /// always upgrades to the latest version.
 ///

@@ -14,7 +14,8 @@ use std::sync::{LazyLock, Mutex};
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::{AlloyApi, Client, RawResponse, Request, RetryPolicy, Transport};
+use alloy_api::prelude::*;
+use alloy_api::{Client, RawResponse, Request, RetryPolicy, Transport};
 use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
 

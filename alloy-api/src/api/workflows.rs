@@ -1,45 +1,17 @@
-//! The operations of the Alloy Embedded API (contract version 2025-09).
+//! Workflows (Alloy's *Workflows* reference).
 
 use crate::models::{
-    CreateUserRequest, IntegrationList, SuccessResponse, TokenResponse, TriggerEventRequest,
-    UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowActivation, WorkflowErrorList,
+    UpgradeWorkflowRequest, WorkflowActionRequest, WorkflowActivation, WorkflowErrorList,
     WorkflowLogList, WorkflowUpgrade,
 };
 use crate::{Result, Transport, api_endpoint};
 
-/// The operations of the Alloy Embedded API, each one annotated signature.
+/// Workflows: a user's installed workflows, their state, logs and errors (Alloy's
+/// *Workflows* reference).
 ///
-/// Implemented for every [`Transport`], so `use alloy_api::AlloyApi;` is all it takes to call
-/// them on a [`Client`](crate::Client) or on a test double. Every returned future is `Send`.
-pub trait AlloyApi: Transport {
-    /// Creates a new end user in the Alloy Embedded platform to manage their integrations and
-    /// credentials (`POST /users`, 201).
-    #[api_endpoint(method = "POST", path = "/users")]
-    async fn create_user(&self, #[body] request: &CreateUserRequest) -> Result<User>;
-
-    /// Generates a short-lived JSON Web Token (JWT) for an end user to authenticate frontend
-    /// SDK operations (`GET /users/{userId}/token?userId=`: Alloy's reference asks for the
-    /// user in the query too, so it is sent in both places).
-    #[api_endpoint(method = "GET", path = "/users/<userId>/token")]
-    async fn generate_user_token(&self, #[query] user_id: &str) -> Result<TokenResponse>;
-
-    /// Purges all workflow execution logs and user-related data for GDPR/CCPA compliance
-    /// (`DELETE /users/{userId}/logs?userId=`: Alloy's reference asks for the user in the
-    /// query too, so it is sent in both places).
-    #[api_endpoint(method = "DELETE", path = "/users/<userId>/logs")]
-    async fn delete_user_logs(&self, #[query] user_id: &str) -> Result<SuccessResponse>;
-
-    /// Retrieves available integrations for a user, including metadata such as connector
-    /// icons and categories (`GET /integrations?userId=`).
-    #[api_endpoint(method = "GET", path = "/integrations")]
-    async fn list_integrations(&self, #[query] user_id: &str) -> Result<IntegrationList>;
-
-    /// Triggers a custom event to start or resume workflow execution for a user
-    /// (`POST /run/event`).
-    #[api_endpoint(method = "POST", path = "/run/event")]
-    async fn trigger_event(&self, #[body] request: &TriggerEventRequest)
-    -> Result<SuccessResponse>;
-
+/// Implemented for every [`Transport`]; `use alloy_api::prelude::*;` brings it in scope with
+/// the other operations. Every returned future is `Send`.
+pub trait WorkflowsApi: Transport {
     /// Retrieves workflow error logs for a specific workflow to debug integration failures
     /// (`GET /workflows/{workflowId}/errors?userId=`).
     #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/errors")]
@@ -102,4 +74,4 @@ pub trait AlloyApi: Transport {
     ) -> Result<WorkflowUpgrade>;
 }
 
-impl<T: Transport + ?Sized> AlloyApi for T {}
+impl<T: Transport + ?Sized> WorkflowsApi for T {}
