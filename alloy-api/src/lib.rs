@@ -28,7 +28,7 @@
 //! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
 //!   cap; [`Error`] says what went wrong.
 //! - The operations are methods of one trait per resource of Alloy's reference ([`UsersApi`],
-//!   [`WorkflowsApi`], [`RunsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
+//!   [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
 //!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
 //!   and response types.
 //! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
@@ -53,6 +53,7 @@ mod api;
 mod builder;
 mod client;
 mod error;
+mod paginate;
 mod redact;
 mod request;
 mod response;
@@ -68,7 +69,8 @@ pub mod __private {
 mod rt;
 pub use rt::ResponseBody;
 
-pub use api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use api::{AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use paginate::Paginated;
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
 ///
@@ -76,7 +78,9 @@ pub use api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
 /// [`Client`] or any other [`Transport`], and [`AlloyApi`] for generic bounds. Only traits:
 /// the glob cannot shadow a name of yours.
 pub mod prelude {
-    pub use crate::api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+    pub use crate::api::{
+        AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi,
+    };
 }
 pub use builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,

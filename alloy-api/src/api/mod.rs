@@ -1,12 +1,16 @@
 //! The operations of the Alloy Embedded API (contract version 2025-09), one trait per resource
 //! of Alloy's reference, each operation one annotated signature.
 
+mod events;
 mod integrations;
+mod logs;
 mod runs;
 mod users;
 mod workflows;
 
+pub use events::EventsApi;
 pub use integrations::IntegrationsApi;
+pub use logs::LogsApi;
 pub use runs::RunsApi;
 pub use users::UsersApi;
 pub use workflows::WorkflowsApi;
@@ -17,6 +21,9 @@ pub use workflows::WorkflowsApi;
 /// every operation (`fn onboard<A: AlloyApi>(api: &A)` may call `api.create_user(..)` and
 /// `api.list_integrations(..)`); to call the operations on a concrete client, bring the
 /// resource traits in scope with `use alloy_api::prelude::*;`.
-pub trait AlloyApi: UsersApi + WorkflowsApi + RunsApi + IntegrationsApi {}
+pub trait AlloyApi:
+    UsersApi + WorkflowsApi + RunsApi + EventsApi + LogsApi + IntegrationsApi
+{
+}
 
 impl<T: crate::Transport + ?Sized> AlloyApi for T {}
