@@ -31,7 +31,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use alloy_api::{AlloyApi, Client};
+use alloy_api::Client;
+use alloy_api::prelude::*;
 
 #[macro_use]
 #[path = "common/hand.rs"]

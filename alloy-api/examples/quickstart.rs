@@ -16,10 +16,11 @@
 use std::error::Error;
 use std::process::ExitCode;
 
+use alloy_api::Client;
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::{AlloyApi, Client};
+use alloy_api::prelude::*;
 use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
 
 /// The sandbox workflow the story follows: it fails at 1.0.0 and is fixed from 1.1.0.

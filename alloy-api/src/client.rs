@@ -38,7 +38,8 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 /// [`AlloyApi`](crate::AlloyApi) trait.
 ///
 /// ```no_run
-/// use alloy_api::{AlloyApi, Client};
+/// use alloy_api::prelude::*;
+/// use alloy_api::Client;
 /// use alloy_api::models::CreateUserRequest;
 ///
 /// # async fn run() -> alloy_api::Result<()> {

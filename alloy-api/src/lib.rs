@@ -3,7 +3,8 @@
 //!
 //! ```no_run
 //! use alloy_api::models::{CreateUserRequest, TriggerEventRequest};
-//! use alloy_api::{AlloyApi, Client};
+//! use alloy_api::prelude::*;
+//! use alloy_api::Client;
 //!
 //! #[tokio::main]
 //! async fn main() -> alloy_api::Result<()> {
@@ -26,7 +27,10 @@
 //!
 //! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
 //!   cap; [`Error`] says what went wrong.
-//! - [`AlloyApi`] holds the operations; [`models`] their request and response types.
+//! - The operations are methods of one trait per resource of Alloy's reference ([`UsersApi`],
+//!   [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
+//!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
+//!   and response types.
 //! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
 //!   [`DEFAULT_BASE_URL`] with `x-api-version: 2025-09` ([`DEFAULT_API_VERSION`]) on every
 //!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
@@ -50,6 +54,7 @@ mod builder;
 mod client;
 mod connect;
 mod error;
+mod paginate;
 mod redact;
 mod request;
 mod response;
@@ -65,7 +70,19 @@ pub mod __private {
 mod rt;
 pub use rt::ResponseBody;
 
-pub use api::AlloyApi;
+pub use api::{AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use paginate::Paginated;
+
+/// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
+///
+/// Brings the traits of every resource, so that every operation can be called on a
+/// [`Client`] or any other [`Transport`], and [`AlloyApi`] for generic bounds. Only traits:
+/// the glob cannot shadow a name of yours.
+pub mod prelude {
+    pub use crate::api::{
+        AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi,
+    };
+}
 pub use builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
     DEFAULT_API_VERSION, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
@@ -73,7 +90,10 @@ pub use builder::{
 };
 pub use client::Client;
 pub use error::{ApiError, Error, Result, TimeoutKind};
-pub use request::{Endpoint, HeaderArg, Method, PathSegment, QueryValue, Request, RequestBody};
+pub use request::{
+    Endpoint, HeaderArg, Method, PathSegment, QueryParams, QueryValue, QueryWriter, Request,
+    RequestBody,
+};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use transport::Transport;
@@ -127,6 +147,7 @@ pub use transport::Transport;
 /// |--------------------------------|------------|
 /// | named like a placeholder       | that path segment: `<workflowId>` is filled by `workflow_id` or `workflowId`, percent-encoded as exactly one segment; an empty value, `.` and `..` are refused before sending. Types: [`PathSegment`] |
 /// | `#[query]`, `#[query("key")]`  | a query pair; the key defaults to the camelCase of the name; `None` sends nothing, a slice or `Vec` repeats the key (`tag=a&tag=b`). Types: [`QueryValue`] |
+/// | `#[query(flatten)]`            | several query pairs whose keys the type chooses (a page request, a filter); `None` sends nothing. Types: [`QueryParams`] |
 /// | `#[body]`                      | the JSON body; at most one, never on `GET` or `HEAD`. Types: [`RequestBody`] (any `serde::Serialize` type) |
 /// | `#[header("X-Name")]`          | a header; `None` sends nothing; values with CR, LF or NUL are refused. Types: [`HeaderArg`] |
 ///

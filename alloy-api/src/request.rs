@@ -217,6 +217,16 @@ impl Request {
         });
     }
 
+    /// Appends the query pairs of a [`QueryParams`] value, or records the argument error it
+    /// reports under the parameter's name `name`.
+    pub(crate) fn query_params<T: QueryParams + ?Sized>(&mut self, name: &'static str, value: &T) {
+        let mut writer = QueryWriter {
+            request: self,
+            name,
+        };
+        value.write_query(&mut writer);
+    }
+
     /// Sets the header `name` (a valid lowercase header name) to `value` unless it is `None`.
     /// Values with CR, LF, NUL or other control characters are refused.
     pub(crate) fn header<T: HeaderArg + ?Sized>(
@@ -354,6 +364,88 @@ pub trait PathSegment {
 pub trait QueryValue {
     /// Calls `f` once for every value to send.
     fn each_value(&self, f: &mut dyn FnMut(&str));
+}
+
+/// A set of query parameters sent together, the type of a `#[query(flatten)]` parameter: a
+/// filter or a page request whose type names its own keys.
+///
+/// `Option<T>` sends nothing for `None`. Implement it for your own parameter types:
+///
+/// ```
+/// use alloy_api::{QueryParams, QueryWriter};
+///
+/// struct Page {
+///     page: u32,
+///     limit: Option<u32>,
+/// }
+///
+/// impl QueryParams for Page {
+///     fn write_query(&self, query: &mut QueryWriter<'_>) {
+///         if self.limit.is_some_and(|l| l > 100) {
+///             return query.invalid("limit must be at most 100");
+///         }
+///         query.pair("page", &self.page);
+///         query.pair("limit", &self.limit);
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a set of query parameters",
+    label = "this type is not `QueryParams`",
+    note = "a `#[query(flatten)]` parameter takes a type that implements `alloy_api::QueryParams`; for a single pair write `#[query]`"
+)]
+pub trait QueryParams {
+    /// Writes the value's pairs with [`QueryWriter::pair`], or refuses it with
+    /// [`QueryWriter::invalid`].
+    fn write_query(&self, query: &mut QueryWriter<'_>);
+}
+
+/// Where a [`QueryParams`] value writes its pairs: the query of the request being built.
+pub struct QueryWriter<'a> {
+    request: &'a mut Request,
+    name: &'static str,
+}
+
+impl QueryWriter<'_> {
+    /// Appends `key=value` for every value `value` holds (none for `None`), encoded as
+    /// `#[query]` parameters are.
+    pub fn pair(&mut self, key: &str, value: &dyn QueryValue) {
+        let query = &mut self.request.query;
+        value.each_value(&mut |v| {
+            let query = query.get_or_insert_with(String::new);
+            form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
+        });
+    }
+
+    /// Refuses the value: the call fails with [`Error::InvalidArgument`] naming the
+    /// parameter and `reason`, before anything is sent.
+    pub fn invalid(&mut self, reason: impl Into<String>) {
+        let error = Error::invalid_argument(self.name, reason);
+        self.request.fail(error);
+    }
+}
+
+impl fmt::Debug for QueryWriter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QueryWriter")
+            .field("parameter", &self.name)
+            .field("query", &self.request.query)
+            .finish()
+    }
+}
+
+impl<T: QueryParams + ?Sized> QueryParams for &T {
+    fn write_query(&self, query: &mut QueryWriter<'_>) {
+        (**self).write_query(query);
+    }
+}
+
+impl<T: QueryParams> QueryParams for Option<T> {
+    fn write_query(&self, query: &mut QueryWriter<'_>) {
+        if let Some(v) = self {
+            v.write_query(query);
+        }
+    }
 }
 
 /// A value that can be sent as a header: strings, integers, and `Option`s of them (`None`
@@ -537,6 +629,32 @@ mod tests {
         r.query("tag", &["a", "b"][..]);
         r.query("limit", &None::<u32>);
         assert_eq!(r.query_string(), Some("userId=u+1%26x%3Dy&tag=a&tag=b"));
+    }
+
+    #[test]
+    fn flattened_params_write_their_pairs_or_refuse() {
+        struct Page(u32, Option<&'static str>);
+        impl QueryParams for Page {
+            fn write_query(&self, query: &mut QueryWriter<'_>) {
+                if self.0 == 0 {
+                    return query.invalid("pages start at 1");
+                }
+                query.pair("page", &self.0);
+                query.pair("order", &self.1);
+            }
+        }
+        let mut r = Request::new(&EP);
+        r.query("userId", "u1");
+        r.query_params("page", &Page(2, Some("a b")));
+        r.query_params("none", &None::<Page>);
+        assert!(r.take_error().is_none());
+        assert_eq!(r.query_string(), Some("userId=u1&page=2&order=a+b"));
+        let mut r = Request::new(&EP);
+        r.query_params("paging", &Page(0, None));
+        assert!(matches!(
+            r.take_error(),
+            Some(Error::InvalidArgument { name: "paging", reason }) if reason == "pages start at 1"
+        ));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 pub use crate::request::{Endpoint, Method, Request};
-use crate::request::{HeaderArg, PathSegment, QueryValue, RequestBody};
+use crate::request::{HeaderArg, PathSegment, QueryParams, QueryValue, RequestBody};
 use crate::{Error, RawResponse, Response, Transport};
 
 /// Describes an endpoint: what an expansion writes once, in a `static`.
@@ -45,6 +45,11 @@ pub fn path_param(request: &mut Request, name: &'static str, value: &dyn PathSeg
 /// Adds the query pairs of `value` under `key`.
 pub fn query(request: &mut Request, key: &'static str, value: &dyn QueryValue) {
     request.query(key, value);
+}
+
+/// Adds the query pairs of the `#[query(flatten)]` parameter `name`.
+pub fn query_params(request: &mut Request, name: &'static str, value: &dyn QueryParams) {
+    request.query_params(name, value);
 }
 
 /// Sets the header `name` (lowercase) from the parameter `arg`.

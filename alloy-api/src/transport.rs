@@ -12,7 +12,8 @@ use crate::{Error, RawResponse, Request};
 /// `Transport` then works on your type.
 ///
 /// ```
-/// use alloy_api::{AlloyApi, RawResponse, Request, Transport};
+/// use alloy_api::prelude::*;
+/// use alloy_api::{RawResponse, Request, Transport};
 ///
 /// struct Canned;
 ///

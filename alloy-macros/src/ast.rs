@@ -9,7 +9,7 @@ use syn::{
 
 use crate::attr::Args;
 use crate::case::{camel_case, near_miss, snake_case};
-use crate::symbol::{ATTRIBUTE, BODY, HEADER, LINT_ATTRS, QUERY, RESERVED_HEADERS, ROLES};
+use crate::symbol::{ATTRIBUTE, BODY, FLATTEN, HEADER, LINT_ATTRS, QUERY, RESERVED_HEADERS, ROLES};
 
 /// What a parameter is for.
 #[derive(Clone)]
@@ -18,6 +18,8 @@ pub enum Role {
     Path(String),
     /// A query pair with this key, resolved when the attribute is read.
     Query(String),
+    /// A set of query pairs whose keys the value's type chooses (`#[query(flatten)]`).
+    QueryFlatten,
     /// The JSON body.
     Body,
     /// A header with this lowercase name.
@@ -327,10 +329,12 @@ fn role_attrs<'a>(
 }
 
 pub fn role_list() -> String {
-    "`#[query]`, `#[query(\"key\")]`, `#[body]`, `#[header(\"Name\")]`".to_owned()
+    "`#[query]`, `#[query(\"key\")]`, `#[query(flatten)]`, `#[body]`, `#[header(\"Name\")]`"
+        .to_owned()
 }
 
-/// Reads `#[query]` (the key is the camelCase of `name`) or `#[query("key")]`.
+/// Reads `#[query]` (the key is the camelCase of `name`), `#[query("key")]` or
+/// `#[query(flatten)]`.
 fn query_role(
     attr: &Attribute,
     name: &str,
@@ -338,6 +342,7 @@ fn query_role(
 ) -> Option<(Role, &'static str)> {
     match &attr.meta {
         Meta::Path(_) => Some((Role::Query(camel_case(name)), QUERY)),
+        Meta::List(list) if list.tokens.to_string() == FLATTEN => Some((Role::QueryFlatten, QUERY)),
         Meta::List(_) => match attr.parse_args::<LitStr>() {
             Ok(key) if !key.value().is_empty() => Some((Role::Query(key.value()), QUERY)),
             Ok(key) => {
@@ -350,7 +355,7 @@ fn query_role(
             Err(_) => {
                 errors.push(syn::Error::new_spanned(
                     attr,
-                    "write `#[query]`, or `#[query(\"key\")]` to choose the key",
+                    "write `#[query]`, `#[query(\"key\")]` to choose the key, or `#[query(flatten)]` for a type that sends several pairs",
                 ));
                 None
             }

@@ -198,6 +198,9 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
             Role::Query(key) => {
                 Some(quote_spanned! {first=> #rt::query(&mut #request, #key, #value); })
             }
+            Role::QueryFlatten => {
+                Some(quote_spanned! {first=> #rt::query_params(&mut #request, #name, #value); })
+            }
             Role::Header(header) => {
                 Some(quote_spanned! {first=> #rt::header(&mut #request, #header, #name, #value); })
             }

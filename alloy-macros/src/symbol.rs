@@ -17,6 +17,8 @@ pub const KEYS: &[&str] = &[METHOD, PATH, IDEMPOTENT, CRATE];
 
 /// `#[query]` / `#[query("key")]` on a parameter.
 pub const QUERY: &str = "query";
+/// `#[query(flatten)]`: the parameter is a set of query pairs (`alloy_api::QueryParams`).
+pub const FLATTEN: &str = "flatten";
 /// `#[body]` on a parameter.
 pub const BODY: &str = "body";
 /// `#[header("Name")]` on a parameter.

@@ -252,6 +252,8 @@ fn check_params(endpoint: &Endpoint<'_>, args: &Args, errors: &mut Vec<syn::Erro
                         continue;
                     }
                 }
+                // The type chooses its keys: a clash can only be seen at run time.
+                Role::QueryFlatten => {}
                 Role::Header(h) => {
                     if bound
                         .iter()

@@ -204,7 +204,7 @@ impl Sandbox {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// use alloy_api::AlloyApi;
+    /// use alloy_api::prelude::*;
     /// use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
     ///
     /// let config = SandboxConfig::new().with_contract(Contract::Seed);

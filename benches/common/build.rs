@@ -11,7 +11,8 @@ use std::time::Duration;
 use alloy_api::models::{
     IntegrationList, SuccessResponse, TokenResponse, User, WorkflowErrorList, WorkflowLogList,
 };
-use alloy_api::{AlloyApi, Client, RawResponse, Request, Transport};
+use alloy_api::prelude::*;
+use alloy_api::{Client, RawResponse, Request, Transport};
 use bytes::Bytes;
 use http::StatusCode;
 

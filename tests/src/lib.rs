@@ -5,9 +5,12 @@
 //! truncated, mistyped or oversized bodies) and records every request it reads, with its raw
 //! request line, so tests can assert what reached the wire and how often.
 //!
-//! [`prism`] is the checker behind `scripts/prism-check`.
+//! [`prism`] is the checker behind `scripts/prism-check`; [`official`] reads Alloy's official
+//! document as test expectations, [`schema`] validates JSON against the documents' schemas.
 
+pub mod official;
 pub mod prism;
+pub mod schema;
 mod server;
 pub mod trace;
 

@@ -14,21 +14,16 @@ use std::sync::{LazyLock, Mutex};
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::{AlloyApi, Client, RawResponse, Request, RetryPolicy, Transport};
+use alloy_api::prelude::*;
+use alloy_api::{Client, RawResponse, Request, RetryPolicy, Transport};
 use alloy_sandbox::{Contract, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
+use tests::official::OFFICIAL;
+use tests::schema::{resolve, validate};
 
 /// The seed document.
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../../spec/alloy-embedded-2025-09.json")).unwrap()
-});
-
-/// Alloy's official 2025-09 reference, parsed from YAML into the same JSON values.
-static OFFICIAL: LazyLock<Value> = LazyLock::new(|| {
-    serde_norway::from_str(include_str!(
-        "../../../spec/alloy-embedded-2025-09-official.yaml"
-    ))
-    .unwrap()
 });
 
 /// One exchange as seen on the wire.
@@ -74,108 +69,6 @@ trait RawEvents: Transport {
 }
 
 impl<T: Transport + ?Sized> RawEvents for T {}
-
-/// Follows a local `$ref` (`#/components/...`) within `doc`.
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference
-                .strip_prefix('#')
-                .unwrap_or_else(|| panic!("unsupported $ref {reference}"));
-            doc.pointer(pointer)
-                .unwrap_or_else(|| panic!("dangling $ref {reference}"))
-        }
-        None => schema,
-    }
-}
-
-/// Validates `value` against an OpenAPI 3.0 schema of `doc`; supports exactly the keywords the
-/// two documents use and fails on any other, so a schema feature this check ignores cannot
-/// pass silently. `x-*` extension keys are annotations (`x-from-example`, `x-unverified`,
-/// `x-note`) and are skipped on purpose, as are `default` and `example`, which say nothing
-/// about valid values.
-fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
-    let schema = resolve(doc, schema);
-    for key in schema.as_object().unwrap().keys() {
-        assert!(
-            key.starts_with("x-")
-                || matches!(
-                    key.as_str(),
-                    "type"
-                        | "properties"
-                        | "required"
-                        | "items"
-                        | "enum"
-                        | "format"
-                        | "title"
-                        | "description"
-                        | "example"
-                        | "default"
-                ),
-            "the conformance check does not support the schema keyword `{key}`"
-        );
-    }
-    let ty = schema["type"].as_str().unwrap_or("object");
-    let type_ok = match ty {
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        other => panic!("unsupported type {other}"),
-    };
-    if !type_ok {
-        problems.push(format!("{at}: expected {ty}, got {value}"));
-        return;
-    }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
-        && !allowed.contains(value)
-    {
-        problems.push(format!("{at}: {value} is not one of {allowed:?}"));
-    }
-    match (schema.get("format").and_then(Value::as_str), value.as_str()) {
-        (Some("date-time"), Some(s)) => {
-            if chrono::DateTime::parse_from_rfc3339(s).is_err() {
-                problems.push(format!("{at}: `{s}` is not an RFC 3339 date-time"));
-            }
-        }
-        (Some("uri"), Some(s)) => {
-            if !(s.starts_with("https://") || s.starts_with("http://")) {
-                problems.push(format!("{at}: `{s}` is not an absolute URI"));
-            }
-        }
-        (Some("int32"), _) => {
-            if value.as_i64().is_none_or(|n| i32::try_from(n).is_err()) {
-                problems.push(format!("{at}: {value} is not a 32-bit integer"));
-            }
-        }
-        (Some(other), _) => panic!("unsupported format {other}"),
-        (None, _) => {}
-    }
-    if let Some(required) = schema.get("required").and_then(Value::as_array) {
-        for field in required {
-            if value.get(field.as_str().unwrap()).is_none() {
-                problems.push(format!("{at}: missing required field {field}"));
-            }
-        }
-    }
-    if let (Some(properties), Some(object)) = (
-        schema.get("properties").and_then(Value::as_object),
-        value.as_object(),
-    ) {
-        for (name, sub) in properties {
-            if let Some(v) = object.get(name) {
-                validate(doc, sub, v, &format!("{at}.{name}"), problems);
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
-        for (i, v) in array.iter().enumerate() {
-            validate(doc, items, v, &format!("{at}[{i}]"), problems);
-        }
-    }
-}
 
 /// Statuses an operation may answer beyond those it lists: a 404 for an unknown user on
 /// operations whose contract entry lists no 404 (the contract is silent on unknown users

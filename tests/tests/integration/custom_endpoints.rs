@@ -1,7 +1,8 @@
 //! Users add endpoints the crate lacks by annotating methods of their own traits, outside
 //! `alloy-api`, and get the same encoding, errors and retries.
 
-use alloy_api::{AlloyApi, Client, Response, Result, Transport, api_endpoint};
+use alloy_api::prelude::*;
+use alloy_api::{Client, Response, Result, Transport, api_endpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tests::{Body, FaultServer, Reply, assert_request};

@@ -1,7 +1,8 @@
 //! Error mapping: what a caller gets back for each kind of failed response.
 
 use alloy_api::models::CreateUserRequest;
-use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
+use alloy_api::prelude::*;
+use alloy_api::{Client, Error, RetryPolicy};
 use serde_json::json;
 use tests::{FaultServer, Reply};
 

@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use alloy_api::models::{CreateUserRequest, TriggerEventRequest, WorkflowActionRequest};
-use alloy_api::{AlloyApi, DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy, TimeoutKind};
+use alloy_api::prelude::*;
+use alloy_api::{DEFAULT_MAX_RESPONSE_BYTES, Error, RetryPolicy, TimeoutKind};
 use serde_json::json;
 use tests::{FaultServer, Reply, builder, client, fast_retries};
 

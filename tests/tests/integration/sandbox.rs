@@ -11,7 +11,8 @@ use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
     WorkflowLogStatus,
 };
-use alloy_api::{AlloyApi, Client, Error, RetryPolicy};
+use alloy_api::prelude::*;
+use alloy_api::{Client, Error, RetryPolicy};
 use alloy_sandbox::{Contract, Fault, Operation, Sandbox, SandboxConfig};
 
 const ORDER_SYNC: &str = "wf_shopify_order_sync";

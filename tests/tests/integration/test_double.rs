@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use alloy_api::models::CreateUserRequest;
-use alloy_api::{AlloyApi, Error, RawResponse, Request, Transport};
+use alloy_api::prelude::*;
+use alloy_api::{Error, RawResponse, Request, Transport};
 use serde_json::{Value, json};
 
 /// The user's own code: onboarding a customer creates an Alloy user and mints the token the

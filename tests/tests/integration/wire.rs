@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
-use alloy_api::{AlloyApi, Client, DEFAULT_API_VERSION, DEFAULT_USER_AGENT};
+use alloy_api::prelude::*;
+use alloy_api::{Client, DEFAULT_API_VERSION, DEFAULT_USER_AGENT};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tests::{Body, FaultServer, Reply, assert_request};

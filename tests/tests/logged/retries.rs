@@ -6,7 +6,8 @@
 use std::time::{Duration, SystemTime};
 
 use alloy_api::models::{CreateUserRequest, TriggerEventRequest, WorkflowActionRequest};
-use alloy_api::{AlloyApi, Client, Error, RetryPolicy, Transport, api_endpoint};
+use alloy_api::prelude::*;
+use alloy_api::{Client, Error, RetryPolicy, Transport, api_endpoint};
 use serde_json::{Value, json};
 use tests::trace::{Capture, capture, case};
 use tests::{Body, FaultServer, Reply, assert_request, builder, client, fast_retries};

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use alloy_api::models::WorkflowActionRequest;
-use alloy_api::{AlloyApi, Client, DEFAULT_BASE_URL, Error, RetryPolicy, Transport, api_endpoint};
+use alloy_api::prelude::*;
+use alloy_api::{Client, DEFAULT_BASE_URL, Error, RetryPolicy, Transport, api_endpoint};
 use alloy_sandbox::Sandbox;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

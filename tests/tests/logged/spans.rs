@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, LazyLock, Mutex};
 
-use alloy_api::{AlloyApi, Client, RetryPolicy};
+use alloy_api::prelude::*;
+use alloy_api::{Client, RetryPolicy};
 use serde_json::json;
 use tests::{FaultServer, Reply};
 use tracing::field::{Field, Visit};
