@@ -351,6 +351,65 @@ pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T,
 
 pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, HandError>> + Send + 'a>>;
 
+// What the copied models need of alloy-api's query traits, written by hand.
+pub trait QueryValue {
+    fn each_value(&self, f: &mut dyn FnMut(&str));
+}
+
+macro_rules! query_value {
+    ($($t:ty),*) => {$(
+        impl QueryValue for $t {
+            fn each_value(&self, f: &mut dyn FnMut(&str)) {
+                f(&self.to_string())
+            }
+        }
+    )*};
+}
+query_value!(str, String, bool, u32, u64, usize, i32, i64);
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        (**self).each_value(f)
+    }
+}
+
+impl<T: QueryValue> QueryValue for Option<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        if let Some(value) = self {
+            value.each_value(f)
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        for value in self {
+            value.each_value(f)
+        }
+    }
+}
+
+pub struct QueryWriter<'a> {
+    url: &'a mut Url,
+    error: Option<String>,
+}
+
+impl QueryWriter<'_> {
+    pub fn pair(&mut self, key: &str, value: &dyn QueryValue) {
+        value.each_value(&mut |v| {
+            self.url.query_pairs_mut().append_pair(key, v);
+        });
+    }
+
+    pub fn invalid(&mut self, reason: impl Into<String>) {
+        self.error.get_or_insert_with(|| reason.into());
+    }
+}
+
+pub trait QueryParams {
+    fn write_query(&self, query: &mut QueryWriter<'_>);
+}
+
 pub struct Hand {
     http: reqwest::Client,
     base: Url,
