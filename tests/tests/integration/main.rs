@@ -14,3 +14,4 @@ mod prism_check;
 mod sandbox;
 mod test_double;
 mod wire;
+mod wire_official;
