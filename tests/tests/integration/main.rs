@@ -9,6 +9,7 @@ mod custom_endpoints;
 mod errors;
 mod faults;
 mod lints;
+mod pagination;
 mod pass;
 mod prism_check;
 mod sandbox;
