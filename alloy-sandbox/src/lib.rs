@@ -87,6 +87,7 @@ pub mod cli;
 mod contract;
 mod fault;
 mod jwt;
+mod logquery;
 mod operations;
 mod routes;
 mod state;
