@@ -2293,3 +2293,5 @@ async fn faults_apply_in_the_official_contract_too() {
         .await
         .assert_error(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE");
 }
+
+mod official_ops;
