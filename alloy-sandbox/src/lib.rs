@@ -131,10 +131,13 @@
 //!   execution id `GET /workflows/{workflowId}/logs` shows, `user.email` is the username,
 //!   `message` is a failed run's error or `Workflow run succeeded`. `filters` is a JSON
 //!   array of `{"columns": {"value"}, "operators": {"value"}, "userinput": {"value"},
-//!   "condition": {"value"}}`: columns `createdAt`, `completedAt`, `message`, `userId`,
-//!   `workflowId`; operators `equals`, `notEquals`, `contains`, `notContains`,
-//!   `startsWith`, `endsWith`, `before`, `after`, `onOrBefore`, `onOrAfter`, `isEmpty`,
-//!   `isNotEmpty` (in any case; dates as RFC 3339 instants or `YYYY-MM-DD` days); conditions
+//!   "condition": {"value"}}`: the columns Alloy's reference lists (`message`,
+//!   `data.executionId`, `forgeWorkflowId`, `createdAt`, `userId`,
+//!   `forgeWorkflow.integrationId._id`, `workflowVersion`, compared as a number) and
+//!   `completedAt`, `workflowId`; its operators (`equals`, `notequals`, `greaterthan`,
+//!   `lessthan`, `contains`, `notcontains`) and `startsWith`, `endsWith`, `before`, `after`,
+//!   `onOrBefore`, `onOrAfter`, `isEmpty`, `isNotEmpty` (in any case; dates as RFC 3339
+//!   instants or `YYYY-MM-DD` days); conditions
 //!   `and` (default) or `or`, applied left to right. Text compares without regard to case.
 //!   Anything malformed is a 400.
 //! * A headless installation's form asks, in each block, for a `credentialId` (type

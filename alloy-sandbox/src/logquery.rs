@@ -2,11 +2,14 @@
 //!
 //! `filters` is a JSON-encoded array of
 //! `{"columns": {"value"}, "operators": {"value"}, "userinput": {"value"}, "condition": {"value"}}`
-//! objects, as the reference describes it. The reference lists neither the columns nor the
-//! operators a filter may use, so the sandbox accepts:
+//! objects, as the reference describes it. Its page lists the columns `message`,
+//! `data.executionId`, `forgeWorkflowId`, `createdAt`, `userId`,
+//! `forgeWorkflow.integrationId._id` and `workflowVersion`, and the operators `equals`,
+//! `notequals`, `greaterthan`, `lessthan`, `contains` and `notcontains`, with the condition
+//! `and`. The sandbox accepts:
 //!
-//! * columns: the sortable ones (`createdAt`, `completedAt`, `message`, `userId`) and
-//!   `workflowId`, in any case;
+//! * columns: those, `completedAt` (which `sortBy` takes) and `workflowId`, in any case;
+//!   `workflowVersion` compares as a number;
 //! * operators, in any case and ignoring spaces, `_` and `-`: `equals` (`is`, `eq`, `=`),
 //!   `notEquals` (`isNot`, `ne`, `!=`), `contains` (`like`), `notContains`
 //!   (`doesNotContain`), `startsWith`, `endsWith`, `before` (`lt`, `<`), `after` (`gt`, `>`),
@@ -114,9 +117,26 @@ pub(crate) enum Column {
     Message,
     UserId,
     WorkflowId,
+    ExecutionId,
+    ForgeWorkflowId,
+    IntegrationId,
+    WorkflowVersion,
 }
 
 impl Column {
+    /// The columns a filter accepts.
+    const FILTERABLE: [Column; 9] = [
+        Column::CreatedAt,
+        Column::CompletedAt,
+        Column::Message,
+        Column::UserId,
+        Column::WorkflowId,
+        Column::ExecutionId,
+        Column::ForgeWorkflowId,
+        Column::IntegrationId,
+        Column::WorkflowVersion,
+    ];
+
     /// The columns `sortBy` accepts.
     const SORTABLE: [Column; 4] = [
         Column::CreatedAt,
@@ -132,6 +152,10 @@ impl Column {
             Column::Message => "message",
             Column::UserId => "userId",
             Column::WorkflowId => "workflowId",
+            Column::ExecutionId => "data.executionId",
+            Column::ForgeWorkflowId => "forgeWorkflowId",
+            Column::IntegrationId => "forgeWorkflow.integrationId._id",
+            Column::WorkflowVersion => "workflowVersion",
         }
     }
 
@@ -260,14 +284,14 @@ fn parse_filter(index: usize, item: &Value) -> Result<Filter, String> {
         }
     };
     let column_name = part("columns")?.ok_or_else(|| invalid("needs `columns`".to_owned()))?;
-    let column = Column::SORTABLE
+    let column = Column::FILTERABLE
         .into_iter()
-        .chain([Column::WorkflowId])
         .find(|column| column.name().eq_ignore_ascii_case(column_name.trim()))
         .ok_or_else(|| {
+            let names: Vec<_> = Column::FILTERABLE.iter().map(|c| c.name()).collect();
             invalid(format!(
-                "has an unknown column `{column_name}` (expected createdAt, completedAt, \
-                 message, userId or workflowId)"
+                "has an unknown column `{column_name}` (expected one of {})",
+                names.join(", ")
             ))
         })?;
     let operator_name =
@@ -297,6 +321,14 @@ fn parse_filter(index: usize, item: &Value) -> Result<Filter, String> {
     } else {
         None
     };
+    if column == Column::WorkflowVersion
+        && (operator.is_ordering() || operator == Operator::Equals)
+        && input.trim().parse::<i64>().is_err()
+    {
+        return Err(invalid(format!(
+            "compares `workflowVersion` with `{input}`, which is not a whole number"
+        )));
+    }
     let or = match part("condition")?.map(|c| c.trim().to_ascii_lowercase()) {
         None => false,
         Some(condition) if condition.is_empty() || condition == "and" => false,
@@ -324,6 +356,10 @@ pub(crate) struct Row<'a> {
     pub(crate) message: &'a str,
     pub(crate) user_id: &'a str,
     pub(crate) workflow_id: Option<&'a str>,
+    /// The integration of the workflow, when it is in the catalog.
+    pub(crate) integration_id: Option<&'a str>,
+    /// The version number of the workflow that ran, when known.
+    pub(crate) workflow_version: Option<u32>,
     /// Breaks ties so that the order is total and stable across calls.
     pub(crate) log_id: &'a str,
 }
@@ -360,7 +396,10 @@ impl Row<'_> {
                 .map(|at| at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
             Column::Message => Some(self.message.to_owned()),
             Column::UserId => Some(self.user_id.to_owned()),
-            Column::WorkflowId => self.workflow_id.map(str::to_owned),
+            Column::WorkflowId | Column::ForgeWorkflowId => self.workflow_id.map(str::to_owned),
+            Column::ExecutionId => Some(self.log_id.to_owned()),
+            Column::IntegrationId => self.integration_id.map(str::to_owned),
+            Column::WorkflowVersion => self.workflow_version.map(|v| v.to_string()),
         }
     }
 
@@ -382,6 +421,23 @@ impl Row<'_> {
                 When::Instant(instant) => at.cmp(&instant),
                 When::Day(day) => at.date_naive().cmp(&day),
             };
+            return match filter.operator {
+                Operator::Equals => ordering == Ordering::Equal,
+                Operator::Before => ordering == Ordering::Less,
+                Operator::After => ordering == Ordering::Greater,
+                Operator::OnOrBefore => ordering != Ordering::Greater,
+                _ => ordering != Ordering::Less,
+            };
+        }
+        if filter.column == Column::WorkflowVersion
+            && (filter.operator.is_ordering() || filter.operator == Operator::Equals)
+        {
+            // Checked when parsed: the input is a whole number.
+            let (Some(version), Ok(input)) = (self.workflow_version, filter.text.trim().parse())
+            else {
+                return false;
+            };
+            let ordering = i64::from(version).cmp(&input);
             return match filter.operator {
                 Operator::Equals => ordering == Ordering::Equal,
                 Operator::Before => ordering == Ordering::Less,
@@ -417,7 +473,12 @@ impl Row<'_> {
             Column::CompletedAt => self.completed_at.cmp(&other.completed_at),
             Column::Message => self.message.cmp(other.message),
             Column::UserId => self.user_id.cmp(other.user_id),
-            Column::WorkflowId => self.workflow_id.cmp(&other.workflow_id),
+            Column::WorkflowId | Column::ForgeWorkflowId => {
+                self.workflow_id.cmp(&other.workflow_id)
+            }
+            Column::ExecutionId => self.log_id.cmp(other.log_id),
+            Column::IntegrationId => self.integration_id.cmp(&other.integration_id),
+            Column::WorkflowVersion => self.workflow_version.cmp(&other.workflow_version),
         };
         primary
             .then_with(|| self.created_at.cmp(&other.created_at))
@@ -440,8 +501,39 @@ mod tests {
             message,
             user_id,
             workflow_id: Some("wf_a"),
+            integration_id: Some("int_a"),
+            workflow_version: Some(2),
             log_id: "log_1",
         }
+    }
+
+    #[test]
+    fn the_columns_of_alloys_reference_filter() {
+        let r = row("executionError", "usr_1", 10);
+        let pass = |f: Value| r.matches(&parse(json!([f])));
+        assert!(pass(filter("data.executionId", "equals", "log_1", "and")));
+        assert!(!pass(filter("data.executionId", "equals", "log_2", "and")));
+        assert!(pass(filter("forgeWorkflowId", "equals", "wf_a", "and")));
+        assert!(pass(filter(
+            "forgeWorkflow.integrationId._id",
+            "equals",
+            "int_a",
+            "and"
+        )));
+        assert!(pass(filter("workflowVersion", "greaterthan", "1", "and")));
+        assert!(!pass(filter("workflowVersion", "greaterthan", "10", "and")));
+        assert!(
+            pass(filter("workflowVersion", "lessthan", "10", "and")),
+            "as numbers"
+        );
+        assert!(pass(filter("workflowVersion", "equals", "2", "and")));
+        assert!(pass(filter("message", "notcontains", "success", "and")));
+        assert!(
+            parse_filters(
+                &json!([filter("workflowVersion", "greaterthan", "two", "")]).to_string()
+            )
+            .is_err()
+        );
     }
 
     fn filter(column: &str, operator: &str, input: &str, condition: &str) -> Value {

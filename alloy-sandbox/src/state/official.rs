@@ -622,6 +622,12 @@ impl SandboxState {
                     message: log_message(record, log),
                     user_id: &record.user.user_id,
                     workflow_id: log.workflow_id.as_deref(),
+                    integration_id: log
+                        .workflow_id
+                        .as_deref()
+                        .and_then(|workflow_id| self.catalog_entry_of(workflow_id).ok())
+                        .map(|(entry, _)| entry.integration_id.as_str()),
+                    workflow_version: record.runs.get(&log.log_id).and_then(|meta| meta.version),
                     log_id: &log.log_id,
                 };
                 if row.matches(&query.filters) {

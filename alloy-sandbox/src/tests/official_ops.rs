@@ -1643,14 +1643,14 @@ async fn faults_and_counters_cover_every_official_operation() {
     assert_eq!("get-logs".parse::<Operation>(), Ok(Operation::GetLogs));
 }
 
-/// Every operation, many times over, from many tasks at once: every call is answered as it
-/// would be alone, and the state adds up afterwards.
+/// Every operation from many tasks at once: every call is answered as it would be alone,
+/// and the state adds up afterwards. (The 10,000-call load test through the client, with its
+/// figures, is `tests/tests/integration/load.rs`.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_calls_of_every_operation_keep_the_state_consistent() {
-    const TASKS: usize = 256;
+    const TASKS: usize = 64;
     const ROUNDS: usize = 1;
     let h = std::sync::Arc::new(Harness::official().await);
-    let started = Instant::now();
     let mut tasks = Vec::new();
     for task in 0..TASKS {
         let h = h.clone();
@@ -1670,13 +1670,6 @@ async fn concurrent_calls_of_every_operation_keep_the_state_consistent() {
     for task in tasks {
         users.push(task.await.expect("task succeeds"));
     }
-    let calls = TASKS * ROUNDS * Operation::ALL.len();
-    assert!(calls >= 9_000, "{calls}");
-    assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "{calls} calls took {:?}",
-        started.elapsed()
-    );
     let state = h.state();
     for operation in Operation::ALL {
         let expected = (TASKS * ROUNDS) as u64;

@@ -6,6 +6,7 @@
 
 mod conformance;
 mod custom_endpoints;
+mod e2e_core;
 mod errors;
 mod faults;
 mod lints;
