@@ -31,6 +31,9 @@
 //!   [`WorkflowsApi`], [`RunsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
 //!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
 //!   and response types.
+//! - Installing integrations without Alloy's frontend, users' credentials and usage
+//!   analytics have their traits too: [`InstallationsApi`], [`CredentialsApi`],
+//!   [`AnalyticsApi`].
 //! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
 //!   [`DEFAULT_BASE_URL`] with `x-api-version: 2025-09` ([`DEFAULT_API_VERSION`]) on every
 //!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
@@ -69,6 +72,7 @@ mod rt;
 pub use rt::ResponseBody;
 
 pub use api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
 ///
@@ -77,6 +81,7 @@ pub use api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
 /// the glob cannot shadow a name of yours.
 pub mod prelude {
     pub use crate::api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+    pub use crate::api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 }
 pub use builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,

@@ -1,11 +1,17 @@
 //! The operations of the Alloy Embedded API (contract version 2025-09), one trait per resource
 //! of Alloy's reference, each operation one annotated signature.
 
+mod analytics;
+mod credentials;
+mod installations;
 mod integrations;
 mod runs;
 mod users;
 mod workflows;
 
+pub use analytics::AnalyticsApi;
+pub use credentials::CredentialsApi;
+pub use installations::InstallationsApi;
 pub use integrations::IntegrationsApi;
 pub use runs::RunsApi;
 pub use users::UsersApi;
@@ -17,6 +23,15 @@ pub use workflows::WorkflowsApi;
 /// every operation (`fn onboard<A: AlloyApi>(api: &A)` may call `api.create_user(..)` and
 /// `api.list_integrations(..)`); to call the operations on a concrete client, bring the
 /// resource traits in scope with `use alloy_api::prelude::*;`.
-pub trait AlloyApi: UsersApi + WorkflowsApi + RunsApi + IntegrationsApi {}
+pub trait AlloyApi:
+    UsersApi
+    + WorkflowsApi
+    + RunsApi
+    + IntegrationsApi
+    + InstallationsApi
+    + CredentialsApi
+    + AnalyticsApi
+{
+}
 
 impl<T: crate::Transport + ?Sized> AlloyApi for T {}

@@ -14,11 +14,28 @@
 //! fields and values the API gains without breaking code that reads these types. Read fields
 //! directly; build requests with their constructors.
 
+mod analytics;
+mod credentials;
 mod de;
+mod installations;
 mod integrations;
 mod users;
 mod workflows;
 
+pub use analytics::{
+    Date, UsageOverTime, UsageOverTimeResponse, UsagePeriod, UsageResponse, UsageSummary,
+    UserUsage, UserUsagePeriod, UserUsageResponse,
+};
+pub use credentials::{
+    CreateCredentialRequest, CreatedCredential, Credential, CredentialList, CredentialMetadata,
+    CredentialMetadataList, CredentialMetadataResponse, CredentialProperty, NewCredential,
+    OAuthProperties, OAuthUrl,
+};
+pub use installations::{
+    BlockValues, CompleteInstallationRequest, EditInstallationRequest, EditInstallationResponse,
+    EditedInstallation, FieldValue, FormBlock, FormField, Installation, InstallationDetail,
+    InstallationList, InstallationResponse, StartInstallationRequest, StartedInstallation,
+};
 pub use integrations::{
     Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,
 };
