@@ -14,3 +14,7 @@ mod prism_check;
 mod sandbox;
 mod test_double;
 mod wire;
+mod wire_analytics;
+mod wire_credentials;
+mod wire_installations;
+mod wire_official;
