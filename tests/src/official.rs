@@ -158,7 +158,12 @@ pub fn assert_request_conforms(request: &Recorded, method: &str, template: &str)
         if e.starts_with('{') {
             assert!(!s.is_empty(), "{id}: empty segment for {e}");
         } else {
-            assert_eq!(s, e, "{id}: path {} does not match {template}", request.path());
+            assert_eq!(
+                s,
+                e,
+                "{id}: path {} does not match {template}",
+                request.path()
+            );
         }
     }
 
@@ -193,7 +198,10 @@ pub fn assert_request_conforms(request: &Recorded, method: &str, template: &str)
             Some("boolean") => matches!(value.as_str(), "true" | "false"),
             _ => true,
         };
-        assert!(typed, "{id}: query `{key}={value}` is not of its declared type");
+        assert!(
+            typed,
+            "{id}: query `{key}={value}` is not of its declared type"
+        );
         if let Some(allowed) = param["schema"]["enum"].as_array() {
             assert!(
                 allowed.iter().any(|a| a == value.as_str()),
@@ -211,7 +219,10 @@ pub fn assert_request_conforms(request: &Recorded, method: &str, template: &str)
 
     match request_schema(method, template) {
         None => {
-            assert!(request.body.is_empty(), "{id}: a body was sent: {request:#?}");
+            assert!(
+                request.body.is_empty(),
+                "{id}: a body was sent: {request:#?}"
+            );
             assert_eq!(
                 request.header("content-type"),
                 None,

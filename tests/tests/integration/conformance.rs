@@ -26,7 +26,6 @@ static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../../spec/alloy-embedded-2025-09.json")).unwrap()
 });
 
-
 /// One exchange as seen on the wire.
 struct Exchange {
     method: &'static str,
