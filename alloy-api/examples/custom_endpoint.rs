@@ -4,24 +4,48 @@
 //! cargo run -p alloy-api --example custom_endpoint
 //! ```
 //!
-//! Your trait gets the same encoding, retries, errors and tracing as `AlloyApi`. This example
-//! declares two endpoints: `get_user` from the live service's older API (the sandbox follows
-//! the 2025-09 contract, which lacks it, so there it answers a typed 404), and a variant of
-//! the logs endpoint that sends a request id header and returns the response's status and
-//! headers with the body.
+//! Your trait gets the same encoding, retries, errors and tracing as the crate's own. This
+//! example declares two endpoints: `list_workflow_versions`, which Alloy's 2024-03 reference
+//! documents and its 2025-09 reference has no page for (the sandbox follows 2025-09, so there
+//! it answers a typed 404), and a variant of the logs endpoint that sends a request id header
+//! and returns the response's status and headers with the body.
 
 use std::error::Error;
 
-use alloy_api::models::{CreateUserRequest, User, WorkflowLogList};
+use alloy_api::models::{CreateUserRequest, WorkflowLogList};
 use alloy_api::prelude::*;
 use alloy_api::{Client, Response, Result, Transport, api_endpoint};
 use alloy_sandbox::Sandbox;
 
+/// One version of a workflow, as Alloy's 2024-03 reference shows it.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkflowVersion {
+    /// The version's id.
+    pub version_id: String,
+    /// Its display name (`Version 2`).
+    pub version_name: Option<String>,
+    /// `active` or `inactive`.
+    pub status: Option<String>,
+}
+
+/// The versions of a workflow, under `data`.
+#[derive(Debug, serde::Deserialize)]
+pub struct WorkflowVersions {
+    /// The versions.
+    pub data: Vec<WorkflowVersion>,
+}
+
 /// Endpoints our service needs beyond the contract.
 pub trait MoreAlloy: Transport {
-    /// Reads one user (`GET /users/{userId}` of the live service).
-    #[api_endpoint(method = "GET", path = "/users/<userId>")]
-    async fn get_user(&self, user_id: &str) -> Result<User>;
+    /// Lists the versions of a user's workflow
+    /// (`GET /workflows/{workflowId}/versions?userId=`, Alloy's 2024-03 reference).
+    #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/versions")]
+    async fn list_workflow_versions(
+        &self,
+        workflow_id: &str,
+        #[query] user_id: &str,
+    ) -> Result<WorkflowVersions>;
 
     /// Lists a workflow's logs, tagging the request for our own log correlation and keeping
     /// the response headers.
@@ -58,11 +82,14 @@ async fn main() -> std::result::Result<(), Box<dyn Error>> {
         logs.headers.get("content-type"),
     );
 
-    match client.get_user(&user.user_id).await {
-        Ok(found) => println!("get_user: {found:?}"),
+    match client
+        .list_workflow_versions("wf_shopify_order_sync", &user.user_id)
+        .await
+    {
+        Ok(versions) => println!("list_workflow_versions: {:?}", versions.data),
         Err(error) if error.is_not_found() => {
             println!(
-                "get_user: {error} (the sandbox follows the 2025-09 contract, which lacks it)"
+                "list_workflow_versions: {error} (the sandbox follows the 2025-09 reference, which has no page for it)"
             );
         }
         Err(error) => return Err(error.into()),

@@ -28,7 +28,7 @@
 //! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
 //!   cap; [`Error`] says what went wrong.
 //! - The operations are methods of one trait per resource of Alloy's reference ([`UsersApi`],
-//!   [`WorkflowsApi`], [`RunsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
+//!   [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
 //!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
 //!   and response types.
 //! - Installing integrations without Alloy's frontend, users' credentials and usage
@@ -56,6 +56,7 @@ mod api;
 mod builder;
 mod client;
 mod error;
+mod paginate;
 mod redact;
 mod request;
 mod response;
@@ -71,8 +72,9 @@ pub mod __private {
 mod rt;
 pub use rt::ResponseBody;
 
-pub use api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use api::{AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi};
 pub use api::{AnalyticsApi, CredentialsApi, InstallationsApi};
+pub use paginate::Paginated;
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
 ///
@@ -80,7 +82,9 @@ pub use api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 /// [`Client`] or any other [`Transport`], and [`AlloyApi`] for generic bounds. Only traits:
 /// the glob cannot shadow a name of yours.
 pub mod prelude {
-    pub use crate::api::{AlloyApi, IntegrationsApi, RunsApi, UsersApi, WorkflowsApi};
+    pub use crate::api::{
+        AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi,
+    };
     pub use crate::api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 }
 pub use builder::{

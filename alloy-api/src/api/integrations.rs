@@ -1,6 +1,6 @@
 //! Integrations (Alloy's *Integrations* reference).
 
-use crate::models::IntegrationList;
+use crate::models::{Data, Integration, IntegrationList};
 use crate::{Result, Transport, api_endpoint};
 
 /// Integrations: the integrations a user can install (Alloy's *Integrations* reference).
@@ -12,6 +12,16 @@ pub trait IntegrationsApi: Transport {
     /// icons and categories (`GET /integrations?userId=`).
     #[api_endpoint(method = "GET", path = "/integrations")]
     async fn list_integrations(&self, #[query] user_id: &str) -> Result<IntegrationList>;
+
+    /// Retrieves one integration, by id or app name, as a user has it: its workflows and the
+    /// credentials it needs (`GET /integrations/{integrationId}?userId=`; the `credentials`
+    /// key is unverified in Alloy's reference).
+    #[api_endpoint(method = "GET", path = "/integrations/<integrationId>")]
+    async fn get_integration(
+        &self,
+        integration_id: &str,
+        #[query] user_id: &str,
+    ) -> Result<Data<Integration>>;
 }
 
 impl<T: Transport + ?Sized> IntegrationsApi for T {}

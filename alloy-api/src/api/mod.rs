@@ -3,16 +3,20 @@
 
 mod analytics;
 mod credentials;
+mod events;
 mod installations;
 mod integrations;
+mod logs;
 mod runs;
 mod users;
 mod workflows;
 
 pub use analytics::AnalyticsApi;
 pub use credentials::CredentialsApi;
+pub use events::EventsApi;
 pub use installations::InstallationsApi;
 pub use integrations::IntegrationsApi;
+pub use logs::LogsApi;
 pub use runs::RunsApi;
 pub use users::UsersApi;
 pub use workflows::WorkflowsApi;
@@ -27,6 +31,8 @@ pub trait AlloyApi:
     UsersApi
     + WorkflowsApi
     + RunsApi
+    + EventsApi
+    + LogsApi
     + IntegrationsApi
     + InstallationsApi
     + CredentialsApi

@@ -1,6 +1,6 @@
 //! Runs (Alloy's *Run* reference).
 
-use crate::models::{SuccessResponse, TriggerEventRequest};
+use crate::models::{RunWorkflowRequest, SuccessResponse, TriggerEventRequest};
 use crate::{Result, Transport, api_endpoint};
 
 /// Runs: starting workflows, directly or by a custom event (Alloy's *Run* reference).
@@ -13,6 +13,10 @@ pub trait RunsApi: Transport {
     #[api_endpoint(method = "POST", path = "/run/event")]
     async fn trigger_event(&self, #[body] request: &TriggerEventRequest)
     -> Result<SuccessResponse>;
+
+    /// Runs a user's workflow directly, with a payload for its trigger (`POST /run/workflow`).
+    #[api_endpoint(method = "POST", path = "/run/workflow")]
+    async fn run_workflow(&self, #[body] request: &RunWorkflowRequest) -> Result<SuccessResponse>;
 }
 
 impl<T: Transport + ?Sized> RunsApi for T {}

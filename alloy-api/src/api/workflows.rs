@@ -1,9 +1,11 @@
 //! Workflows (Alloy's *Workflows* reference).
 
 use crate::models::{
-    UpgradeWorkflowRequest, WorkflowActionRequest, WorkflowActivation, WorkflowErrorList,
-    WorkflowLogList, WorkflowUpgrade,
+    Data, MAX_WORKFLOW_LOGS_PAGE, UpgradeWorkflowRequest, Workflow, WorkflowActionRequest,
+    WorkflowActivation, WorkflowAnalytics, WorkflowDeletion, WorkflowErrorList, WorkflowLog,
+    WorkflowLogList, WorkflowLogsQuery, WorkflowUpgrade, WorkflowUserList,
 };
+use crate::paginate::{Page, Paginated};
 use crate::{Result, Transport, api_endpoint};
 
 /// Workflows: a user's installed workflows, their state, logs and errors (Alloy's
@@ -12,6 +14,31 @@ use crate::{Result, Transport, api_endpoint};
 /// Implemented for every [`Transport`]; `use alloy_api::prelude::*;` brings it in scope with
 /// the other operations. Every returned future is `Send`.
 pub trait WorkflowsApi: Transport {
+    /// Retrieves one workflow as a user has it (`GET /workflows/{workflowId}?userId=`).
+    #[api_endpoint(method = "GET", path = "/workflows/<workflowId>")]
+    async fn get_workflow(
+        &self,
+        workflow_id: &str,
+        #[query] user_id: &str,
+    ) -> Result<Data<Workflow>>;
+
+    /// Deletes a user's copy of a workflow (`DELETE /workflows/{workflowId}?userId=`).
+    #[api_endpoint(method = "DELETE", path = "/workflows/<workflowId>")]
+    async fn delete_workflow(
+        &self,
+        workflow_id: &str,
+        #[query] user_id: &str,
+    ) -> Result<WorkflowDeletion>;
+
+    /// Lists the users who installed a parent workflow, with the state of each
+    /// installation (`GET /workflows/{workflowId}/users`).
+    #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/users")]
+    async fn list_workflow_users(&self, workflow_id: &str) -> Result<WorkflowUserList>;
+
+    /// Retrieves the usage counters of a workflow (`GET /workflows/{workflowId}/analytics`).
+    #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/analytics")]
+    async fn get_workflow_analytics(&self, workflow_id: &str) -> Result<WorkflowAnalytics>;
+
     /// Retrieves workflow error logs for a specific workflow to debug integration failures
     /// (`GET /workflows/{workflowId}/errors?userId=`).
     #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/errors")]
@@ -29,6 +56,48 @@ pub trait WorkflowsApi: Transport {
         workflow_id: &str,
         #[query] user_id: &str,
     ) -> Result<WorkflowLogList>;
+
+    /// Retrieves one page of a workflow's execution logs
+    /// (`GET /workflows/{workflowId}/logs?userId=&page=&limit=&order=`): `query` chooses the
+    /// user, the page (from 1), the page size (at most 30) and the order. To read every
+    /// page, use [`workflow_logs`](Self::workflow_logs).
+    #[api_endpoint(method = "GET", path = "/workflows/<workflowId>/logs")]
+    async fn list_workflow_logs_page(
+        &self,
+        workflow_id: &str,
+        #[query(flatten)] query: &WorkflowLogsQuery,
+    ) -> Result<WorkflowLogList>;
+
+    /// Walks every execution log of a workflow, page by page from `query`'s page (the first
+    /// when unset), [`MAX_WORKFLOW_LOGS_PAGE`] entries a page unless `query` sets the page
+    /// size: a lazy [`Paginated`] stream that fetches a page only when the entries before
+    /// it are used up, and ends after a page with fewer entries than asked for.
+    fn workflow_logs<'a>(
+        &'a self,
+        workflow_id: &'a str,
+        query: WorkflowLogsQuery,
+    ) -> Paginated<'a, WorkflowLog> {
+        let limit = query.limit.unwrap_or(MAX_WORKFLOW_LOGS_PAGE);
+        let first = query.page.unwrap_or(1);
+        let query = query.with_limit(limit);
+        Paginated::new(u64::from(first), move |page| {
+            let query = u32::try_from(page).map(|page| query.clone().with_page(page));
+            Box::pin(async move {
+                let query = query.map_err(|_| {
+                    crate::Error::invalid_argument("query", "the page number overflowed")
+                })?;
+                let items = self
+                    .list_workflow_logs_page(workflow_id, &query)
+                    .await?
+                    .logs;
+                let full = items.len() >= limit as usize;
+                Ok(Page {
+                    items,
+                    next: full.then_some(page + 1),
+                })
+            })
+        })
+    }
 
     /// Disables an installed workflow for a user, pausing all automated executions
     /// (`PUT /workflows/deactivate`).

@@ -20,6 +20,10 @@ pub struct Integration {
         skip_serializing_if = "Option::is_none"
     )]
     pub name: Option<String>,
+    /// The integration's app name, as `GET /integrations/{integrationId}` sends it
+    /// (reference only; typed from Alloy's example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
     /// What the integration does (reference only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,

@@ -19,6 +19,8 @@ mod credentials;
 mod de;
 mod installations;
 mod integrations;
+mod logs;
+mod runs;
 mod users;
 mod workflows;
 
@@ -39,11 +41,20 @@ pub use installations::{
 pub use integrations::{
     Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,
 };
-pub use users::{CreateUserRequest, TokenResponse, User};
+pub use logs::{
+    DEFAULT_LOGS_PAGE, FilterOperator, LogColumn, LogEntry, LogExecution, LogFilter,
+    LogIntegration, LogPage, LogQuery, LogSortBy, LogUser, LogWorkflow, Pagination,
+};
+pub use runs::{CustomEvent, EventList, RunWorkflowRequest};
+pub use users::{
+    BatchCreateUsersRequest, BatchCreateUsersResponse, CreateUserRequest, MAX_BATCH_USERS,
+    RejectedUser, TokenResponse, UpdateUserRequest, User, UserList,
+};
 pub use workflows::{
-    StepInput, StepResult, UnknownValue, UpgradeWorkflowRequest, WorkflowActionRequest,
-    WorkflowActivation, WorkflowError, WorkflowErrorList, WorkflowLog, WorkflowLogList,
-    WorkflowLogStatus, WorkflowUpgrade,
+    MAX_WORKFLOW_LOGS_PAGE, SortOrder, StepInput, StepResult, UnknownValue, UpgradeWorkflowRequest,
+    Workflow, WorkflowActionRequest, WorkflowActivation, WorkflowAnalytics, WorkflowConnector,
+    WorkflowDeletion, WorkflowError, WorkflowErrorList, WorkflowLog, WorkflowLogList,
+    WorkflowLogStatus, WorkflowLogsQuery, WorkflowUpgrade, WorkflowUser, WorkflowUserList,
 };
 
 use serde::{Deserialize, Serialize};
@@ -64,6 +75,23 @@ pub struct SuccessResponse {
     /// Human-readable success message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// A response that wraps its value in `{"data": ...}`, as Alloy's reference does for single
+/// records (a workflow, an integration). Read the value from [`data`](Self::data), or take it
+/// with [`into_inner`](Self::into_inner).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Data<T> {
+    /// The value.
+    pub data: T,
+}
+
+impl<T> Data<T> {
+    /// Returns the wrapped value.
+    pub fn into_inner(self) -> T {
+        self.data
+    }
 }
 
 /// Standard error response: the body the API sends with 4xx and 5xx statuses.

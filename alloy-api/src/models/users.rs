@@ -80,3 +80,159 @@ impl std::fmt::Debug for TokenResponse {
             .finish()
     }
 }
+
+/// The users of your account (`GET /users`): Alloy's reference sends them under `data`.
+///
+/// A body without `data` is a decode error that keeps the body, never an empty list; a
+/// `null` list is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UserList {
+    /// The users.
+    #[serde(rename = "data", deserialize_with = "super::de::list")]
+    pub users: Vec<User>,
+}
+
+/// Request body for updating a user (`PUT /users/{userId}`): the fields to change; a field
+/// left `None` is not sent and keeps its value.
+///
+/// ```
+/// use alloy_api::models::UpdateUserRequest;
+/// let request = UpdateUserRequest::new().with_full_name("Jane Doe");
+/// assert_eq!(request.username, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpdateUserRequest {
+    /// The new username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The new full display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+}
+
+impl UpdateUserRequest {
+    /// Creates a request that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the new username.
+    #[must_use]
+    pub fn with_username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Sets the new full display name.
+    #[must_use]
+    pub fn with_full_name(mut self, full_name: impl Into<String>) -> Self {
+        self.full_name = Some(full_name.into());
+        self
+    }
+}
+
+/// The most users one batch may create (`POST /users/batch`), as Alloy's reference states.
+pub const MAX_BATCH_USERS: usize = 1000;
+
+/// Request body for creating up to [`MAX_BATCH_USERS`] users at once (`POST /users/batch`).
+///
+/// A batch of more is refused before sending, with
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument).
+///
+/// ```
+/// use alloy_api::models::{BatchCreateUsersRequest, CreateUserRequest};
+/// let request = BatchCreateUsersRequest::new([
+///     CreateUserRequest::new("customer-1"),
+///     CreateUserRequest::new("customer-2").with_full_name("Jane Smith"),
+/// ]);
+/// assert_eq!(request.users.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct BatchCreateUsersRequest {
+    /// The users to create: a username each, a full name optionally.
+    pub users: Vec<CreateUserRequest>,
+}
+
+impl BatchCreateUsersRequest {
+    /// Creates a request for these users.
+    pub fn new(users: impl IntoIterator<Item = CreateUserRequest>) -> Self {
+        Self {
+            users: users.into_iter().collect(),
+        }
+    }
+}
+
+impl Serialize for BatchCreateUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeStruct};
+        if self.users.len() > MAX_BATCH_USERS {
+            return Err(S::Error::custom(format_args!(
+                "a batch holds at most {MAX_BATCH_USERS} users, not {}",
+                self.users.len()
+            )));
+        }
+        let mut s = serializer.serialize_struct("BatchCreateUsersRequest", 1)?;
+        s.serialize_field("users", &self.users)?;
+        s.end()
+    }
+}
+
+/// The answer to a batch creation (`POST /users/batch`): a message and the users that were
+/// not created, such as those that already existed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct BatchCreateUsersResponse {
+    /// Human-readable result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The users of the request that were not created (typed from Alloy's example).
+    #[serde(default, deserialize_with = "super::de::list")]
+    pub invalid_users: Vec<RejectedUser>,
+}
+
+/// A user of a batch that was not created (typed from Alloy's example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RejectedUser {
+    /// The username as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The full name as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_over_the_limit_cannot_be_serialized() {
+        let users = (0..=MAX_BATCH_USERS).map(|i| CreateUserRequest::new(format!("u{i}")));
+        let error = serde_json::to_vec(&BatchCreateUsersRequest::new(users)).unwrap_err();
+        assert!(
+            error.to_string().contains("at most 1000 users, not 1001"),
+            "{error}"
+        );
+        let ok = BatchCreateUsersRequest::new([CreateUserRequest::new("a")]);
+        assert_eq!(
+            serde_json::to_value(&ok).unwrap(),
+            serde_json::json!({"users": [{"username": "a"}]})
+        );
+    }
+
+    #[test]
+    fn a_user_list_needs_its_key() {
+        assert!(serde_json::from_str::<UserList>(r#"{"users": []}"#).is_err());
+        let list: UserList = serde_json::from_str(r#"{"data": null}"#).unwrap();
+        assert!(list.users.is_empty());
+    }
+}

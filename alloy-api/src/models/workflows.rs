@@ -425,3 +425,252 @@ mod tests {
         assert!(serde_json::from_str::<WorkflowLogList>(r#"{"errors":[]}"#).is_err());
     }
 }
+
+/// One workflow of a user (`GET /workflows/{workflowId}`), inside [`Data`](super::Data).
+///
+/// Alloy's reference types these fields from its example only, so every one but the id is
+/// optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Workflow {
+    /// Unique identifier of the workflow.
+    pub workflow_id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// When the workflow was created.
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub created_at: Option<Timestamp>,
+    /// When the workflow was last changed.
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated_at: Option<Timestamp>,
+    /// Whether the user has it installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<bool>,
+    /// Whether it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Its version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The integration it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The connectors (apps) it uses.
+    #[serde(
+        default,
+        deserialize_with = "de::list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub connectors: Vec<WorkflowConnector>,
+}
+
+/// A connector (an app) of a [`Workflow`] (typed from Alloy's example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowConnector {
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_name: Option<String>,
+    /// Identifier of the connector within the workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<String>,
+    /// The connector's kind (the app).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
+    /// URL of its icon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+}
+
+/// The answer to deleting a workflow for a user (`DELETE /workflows/{workflowId}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowDeletion {
+    /// Whether the workflow was deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+}
+
+/// The users who installed a workflow (`GET /workflows/{workflowId}/users`), sent under
+/// `data`. A body without `data` is a decode error, never an empty list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowUserList {
+    /// The users.
+    #[serde(rename = "data", deserialize_with = "de::list")]
+    pub users: Vec<WorkflowUser>,
+}
+
+/// A user who installed a workflow, with the state of their installation (Alloy's
+/// reference documents this with an example only: every field is optional).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowUser {
+    /// The user's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The user's username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The user's full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// Whether the user's copy of the workflow runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow_active: Option<bool>,
+    /// The version the user has installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_version: Option<i64>,
+    /// When the user installed it.
+    #[serde(
+        default,
+        deserialize_with = "de::timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub installed_at: Option<Timestamp>,
+}
+
+/// Usage counters of one workflow (`GET /workflows/{workflowId}/analytics`; typed from
+/// Alloy's example, so every counter is optional).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct WorkflowAnalytics {
+    /// Actions the workflow's apps performed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_app_actions: Option<u64>,
+    /// Times the workflow ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_workflow_runs: Option<u64>,
+    /// Runs that ended in an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_errors: Option<u64>,
+}
+
+/// The most log entries one page of `GET /workflows/{workflowId}/logs` holds, as Alloy's
+/// reference states (its default is 10).
+pub const MAX_WORKFLOW_LOGS_PAGE: u32 = 30;
+
+/// The order of a list by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SortOrder {
+    /// Oldest first (`asc`).
+    Ascending,
+    /// Newest first (`desc`).
+    Descending,
+}
+
+impl SortOrder {
+    /// Returns the value as sent: `asc` or `desc`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Ascending => "asc",
+            Self::Descending => "desc",
+        }
+    }
+}
+
+impl crate::QueryValue for SortOrder {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        f(self.as_str());
+    }
+}
+
+/// Which page of a workflow's logs to read (`GET /workflows/{workflowId}/logs`): the
+/// user, the page (the first is 1), the page size (at most [`MAX_WORKFLOW_LOGS_PAGE`]) and
+/// the order. Everything left `None` is not sent, and the server's default applies.
+///
+/// A page size of 0 or over 30, or page 0, is refused before sending with
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument). Alloy's reference does not say
+/// whether pages count from 0 or 1 (the `order` parameter is marked unverified there too):
+/// this client counts from 1, as the account-wide log feed's `currentPage` does.
+///
+/// ```
+/// use alloy_api::models::{SortOrder, WorkflowLogsQuery};
+/// let query = WorkflowLogsQuery::new()
+///     .with_user_id("usr_1")
+///     .with_limit(30)
+///     .with_order(SortOrder::Ascending);
+/// assert_eq!(query.page, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct WorkflowLogsQuery {
+    /// The user whose copy of the workflow to read (`userId`).
+    pub user_id: Option<String>,
+    /// The page, from 1 (`page`).
+    pub page: Option<u32>,
+    /// Entries per page, 1 to 30 (`limit`; the server's default is 10).
+    pub limit: Option<u32>,
+    /// By start time, oldest or newest first (`order`; the server's default is newest first).
+    pub order: Option<SortOrder>,
+}
+
+impl WorkflowLogsQuery {
+    /// Creates a query with nothing set: the first page with the server's defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the user.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets the page, from 1.
+    #[must_use]
+    pub fn with_page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Sets the page size, 1 to [`MAX_WORKFLOW_LOGS_PAGE`].
+    #[must_use]
+    pub fn with_limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets the order.
+    #[must_use]
+    pub fn with_order(mut self, order: SortOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+}
+
+impl crate::QueryParams for WorkflowLogsQuery {
+    fn write_query(&self, query: &mut crate::QueryWriter<'_>) {
+        if self.page == Some(0) {
+            return query.invalid("pages count from 1");
+        }
+        if let Some(limit) = self.limit
+            && !(1..=MAX_WORKFLOW_LOGS_PAGE).contains(&limit)
+        {
+            return query.invalid(format!(
+                "the page size must be 1 to {MAX_WORKFLOW_LOGS_PAGE}, not {limit}"
+            ));
+        }
+        query.pair("userId", &self.user_id);
+        query.pair("page", &self.page);
+        query.pair("limit", &self.limit);
+        query.pair("order", &self.order);
+    }
+}

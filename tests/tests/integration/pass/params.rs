@@ -4,7 +4,9 @@
 use std::borrow::Cow;
 use std::sync::Mutex;
 
-use alloy_api::{PathSegment, RawResponse, Request, Result, Transport, api_endpoint};
+use alloy_api::{
+    PathSegment, QueryParams, QueryWriter, RawResponse, Request, Result, Transport, api_endpoint,
+};
 
 /// A user identifier type, usable as a path parameter.
 pub struct OrderId(pub u128);
@@ -18,6 +20,22 @@ impl PathSegment for OrderId {
 #[derive(serde::Serialize)]
 pub struct Note<'a> {
     pub text: &'a str,
+}
+
+/// A set of query pairs that names its own keys and refuses a page size of 0.
+pub struct Paging {
+    pub page: u32,
+    pub size: Option<u32>,
+}
+
+impl QueryParams for Paging {
+    fn write_query(&self, query: &mut QueryWriter<'_>) {
+        if self.size == Some(0) {
+            return query.invalid("the page size must be at least 1");
+        }
+        query.pair("page", &self.page);
+        query.pair("pageSize", &self.size);
+    }
 }
 
 pub trait Shop: Transport {
@@ -53,6 +71,16 @@ pub trait Shop: Transport {
         #[query] statuses: Vec<String>,
         #[query] r#type: &str,
         #[query] archived: bool,
+    ) -> Result<()>;
+
+    /// Flattened sets of pairs, by reference or as an `Option`, beside a plain query pair.
+    #[api_endpoint(method = "GET", path = "/orders/<orderId>/lines")]
+    async fn lines(
+        &self,
+        order_id: &OrderId,
+        #[query(flatten)] paging: &Paging,
+        #[query] status: &str,
+        #[query(flatten)] more: Option<Paging>,
     ) -> Result<()>;
 
     /// Headers (an `Option` sends nothing when `None`) and a borrowed body with a lifetime.
@@ -120,6 +148,26 @@ fn compiles_and_sends_the_expected_requests() {
             .await
             .unwrap();
         recorder.token("usr/1").await.unwrap();
+        let paging = Paging {
+            page: 2,
+            size: Some(5),
+        };
+        recorder.lines(&order, &paging, "open", None).await.unwrap();
+        let refused = Paging {
+            page: 1,
+            size: Some(0),
+        };
+        let error = recorder
+            .lines(&order, &paging, "open", Some(refused))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                alloy_api::Error::InvalidArgument { name: "more", .. }
+            ),
+            "{error}"
+        );
         recorder
             .add_note(&order, "k1", None, &Note { text: "hi" })
             .await
@@ -132,6 +180,7 @@ fn compiles_and_sends_the_expected_requests() {
             "DELETE /users/usr_1? [] ",
             "GET /orders?pageSize=50&tag=x&tag=y&statuses=open&type=retail&archived=false [] ",
             "GET /users/usr%2F1/token?userId=usr%2F1 [] ",
+            "GET /orders/000000000000000000000000000000ab/lines?page=2&pageSize=5&status=open [] ",
             "POST /orders/000000000000000000000000000000ab/notes? [idempotency-key=k1] {\"text\":\"hi\"}",
         ]
     );
