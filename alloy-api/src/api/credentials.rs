@@ -1,8 +1,8 @@
 //! Credentials (Alloy's *Credentials* reference).
 
 use crate::models::{
-    CreateCredentialRequest, CreatedCredential, CredentialList, CredentialMetadataList,
-    CredentialMetadataResponse, OAuthProperties, OAuthUrl, SuccessResponse,
+    CreateCredentialRequest, CreatedCredential, CredentialList, CredentialMetadata,
+    CredentialMetadataList, Data, OAuthProperties, OAuthUrl, SuccessResponse,
 };
 use crate::{Result, Transport, api_endpoint};
 
@@ -61,13 +61,13 @@ pub trait CredentialsApi: Transport {
     async fn list_credential_metadata(&self) -> Result<CredentialMetadataList>;
 
     /// Reads what one app's credential is made of
-    /// (`GET /metadata/credentials/{credentialName}`, the app's camelCased name). Typed
-    /// from Alloy's example: every field is optional.
+    /// (`GET /metadata/credentials/{credentialName}`, the app's camelCased name;
+    /// `{"data": {...}}`). Typed from Alloy's example: every field is optional.
     #[api_endpoint(method = "GET", path = "/metadata/credentials/<credentialName>")]
     async fn get_credential_metadata(
         &self,
         credential_name: &str,
-    ) -> Result<CredentialMetadataResponse>;
+    ) -> Result<Data<CredentialMetadata>>;
 }
 
 impl<T: Transport + ?Sized> CredentialsApi for T {}

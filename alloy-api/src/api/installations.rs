@@ -1,8 +1,8 @@
 //! Installations (Alloy's *Installations* reference: the headless installation flow).
 
 use crate::models::{
-    CompleteInstallationRequest, EditInstallationRequest, EditInstallationResponse,
-    InstallationList, InstallationResponse, StartInstallationRequest, StartedInstallation,
+    CompleteInstallationRequest, Data, EditInstallationRequest, EditedInstallation,
+    InstallationDetail, InstallationList, StartInstallationRequest, StartedInstallation,
     SuccessResponse,
 };
 use crate::{Result, Transport, api_endpoint};
@@ -18,11 +18,11 @@ pub trait InstallationsApi: Transport {
     #[api_endpoint(method = "GET", path = "/installations")]
     async fn list_installations(&self) -> Result<InstallationList>;
 
-    /// Reads one installation (`GET /installations/{installationId}`). Alloy's reference
-    /// pins less of this answer than of the list's items; see
-    /// [`InstallationDetail`](crate::models::InstallationDetail).
+    /// Reads one installation (`GET /installations/{installationId}`, `{"data": {...}}`).
+    /// Alloy's reference pins less of this answer than of the list's items; see
+    /// [`InstallationDetail`].
     #[api_endpoint(method = "GET", path = "/installations/<installationId>")]
-    async fn get_installation(&self, installation_id: &str) -> Result<InstallationResponse>;
+    async fn get_installation(&self, installation_id: &str) -> Result<Data<InstallationDetail>>;
 
     /// Starts installing an integration for a user and returns the form to fill
     /// (`POST /headless/startInstallation`).
@@ -42,13 +42,13 @@ pub trait InstallationsApi: Transport {
     ) -> Result<SuccessResponse>;
 
     /// Edits a user's installation of an integration: its credentials
-    /// (`POST /headless/editInstallation`). The answer was typed from Alloy's example only;
-    /// see [`EditedInstallation`](crate::models::EditedInstallation).
+    /// (`POST /headless/editInstallation`, `{"data": {...}}`). The answer was typed from
+    /// Alloy's example only; see [`EditedInstallation`].
     #[api_endpoint(method = "POST", path = "/headless/editInstallation")]
     async fn edit_installation(
         &self,
         #[body] request: &EditInstallationRequest,
-    ) -> Result<EditInstallationResponse>;
+    ) -> Result<Data<EditedInstallation>>;
 }
 
 impl<T: Transport + ?Sized> InstallationsApi for T {}

@@ -77,17 +77,6 @@ pub struct UsageSummary {
     pub api_actions: Option<i64>,
 }
 
-/// The answer to `GET /analytics/usage`: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UsageResponse {
-    /// The usage (`data` on the wire).
-    #[serde(rename = "data")]
-    pub usage: UsageSummary,
-}
-
 /// The account's action usage per period (`GET /analytics/detail-usage-time`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -150,17 +139,6 @@ pub struct UsagePeriod {
     /// All actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-}
-
-/// The answer to `GET /analytics/detail-usage-time`: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UsageOverTimeResponse {
-    /// The usage (`data` on the wire).
-    #[serde(rename = "data")]
-    pub usage: UsageOverTime,
 }
 
 /// One user's action usage per period (`GET /analytics/detail-usage-user`).
@@ -259,20 +237,10 @@ pub struct UserUsagePeriod {
     pub app_actions: Option<i64>,
 }
 
-/// The answer to `GET /analytics/detail-usage-user`: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UserUsageResponse {
-    /// The user's usage (`data` on the wire).
-    #[serde(rename = "data")]
-    pub usage: UserUsage,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::Data;
     use serde_json::json;
 
     fn day(y: i32, m: u32, d: u32) -> Option<Date> {
@@ -303,13 +271,13 @@ mod tests {
 
     #[test]
     fn a_sparse_answer_decodes_with_what_it_has() {
-        let usage: UserUsageResponse = serde_json::from_value(json!({ "data": {
+        let usage: Data<UserUsage> = serde_json::from_value(json!({ "data": {
             "userId": "usr_1", "data": [{ "count": 3 }], "unknown": 1
         }}))
         .unwrap();
-        assert_eq!(usage.usage.user_id.as_deref(), Some("usr_1"));
-        assert_eq!(usage.usage.total_actions, None);
-        assert_eq!(usage.usage.periods[0].count, Some(3));
-        assert!(serde_json::from_value::<UsageResponse>(json!({})).is_err());
+        assert_eq!(usage.data.user_id.as_deref(), Some("usr_1"));
+        assert_eq!(usage.data.total_actions, None);
+        assert_eq!(usage.data.periods[0].count, Some(3));
+        assert!(serde_json::from_value::<Data<UsageSummary>>(json!({})).is_err());
     }
 }

@@ -292,20 +292,10 @@ pub struct CredentialMetadataList {
     pub apps: Vec<CredentialMetadata>,
 }
 
-/// Credential metadata of one app: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CredentialMetadataResponse {
-    /// The app's metadata (`data` on the wire).
-    #[serde(rename = "data")]
-    pub metadata: CredentialMetadata,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::Data;
     use serde_json::json;
 
     #[test]
@@ -372,13 +362,13 @@ mod tests {
 
     #[test]
     fn metadata_keeps_name_and_connector_apart() {
-        let one: CredentialMetadataResponse = serde_json::from_value(json!({ "data": {
+        let one: Data<CredentialMetadata> = serde_json::from_value(json!({ "data": {
             "connector": "shopify", "isOauth": false,
             "properties": [{ "name": "shopSubdomain" }]
         }}))
         .unwrap();
-        assert_eq!(one.metadata.name, None);
-        assert_eq!(one.metadata.connector.as_deref(), Some("shopify"));
-        assert_eq!(one.metadata.properties[0].display_name, None);
+        assert_eq!(one.data.name, None);
+        assert_eq!(one.data.connector.as_deref(), Some("shopify"));
+        assert_eq!(one.data.properties[0].display_name, None);
     }
 }

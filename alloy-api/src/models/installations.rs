@@ -113,17 +113,6 @@ pub struct InstallationDetail {
     pub enabled: Option<bool>,
 }
 
-/// The answer to `GET /installations/{installationId}`: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct InstallationResponse {
-    /// The installation (`data` on the wire).
-    #[serde(rename = "data")]
-    pub installation: InstallationDetail,
-}
-
 /// One block of an installation form: the fields a workflow's block needs filled.
 ///
 /// Every field is optional: Alloy's reference marks none of them required.
@@ -445,20 +434,10 @@ pub struct EditedInstallation {
     pub installed_at: Option<Timestamp>,
 }
 
-/// The answer to `POST /headless/editInstallation`: `{"data": {...}}`.
-///
-/// A body without `data` is a decode error that keeps the body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EditInstallationResponse {
-    /// The installation as edited (`data` on the wire).
-    #[serde(rename = "data")]
-    pub installation: EditedInstallation,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::Data;
     use serde_json::json;
 
     #[test]
@@ -477,33 +456,27 @@ mod tests {
 
     #[test]
     fn installed_at_is_read_leniently() {
-        let detail: InstallationResponse = serde_json::from_value(json!({ "data": {
+        let detail: Data<InstallationDetail> = serde_json::from_value(json!({ "data": {
             "installationId": "inst_1", "installedAt": 1_756_720_800_000_u64,
             "formData": [{ "anything": [1, 2] }]
         }}))
         .unwrap();
         assert_eq!(
-            detail.installation.installed_at.unwrap().to_rfc3339(),
+            detail.data.installed_at.unwrap().to_rfc3339(),
             "2025-09-01T10:00:00+00:00"
         );
-        assert_eq!(detail.installation.form_data[0]["anything"], json!([1, 2]));
+        assert_eq!(detail.data.form_data[0]["anything"], json!([1, 2]));
     }
 
     #[test]
     fn edited_installation_keeps_unpinned_items_as_sent() {
-        let edited: EditInstallationResponse = serde_json::from_value(json!({ "data": {
+        let edited: Data<EditedInstallation> = serde_json::from_value(json!({ "data": {
             "formData": ["text", { "a": 1 }], "installedData": [null]
         }}))
         .unwrap();
-        assert_eq!(edited.installation.installation_id, None);
-        assert_eq!(
-            edited.installation.form_data,
-            [json!("text"), json!({ "a": 1 })]
-        );
-        assert_eq!(
-            edited.installation.installed_data,
-            [serde_json::Value::Null]
-        );
+        assert_eq!(edited.data.installation_id, None);
+        assert_eq!(edited.data.form_data, [json!("text"), json!({ "a": 1 })]);
+        assert_eq!(edited.data.installed_data, [serde_json::Value::Null]);
     }
 
     #[test]

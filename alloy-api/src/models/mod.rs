@@ -24,19 +24,15 @@ mod runs;
 mod users;
 mod workflows;
 
-pub use analytics::{
-    Date, UsageOverTime, UsageOverTimeResponse, UsagePeriod, UsageResponse, UsageSummary,
-    UserUsage, UserUsagePeriod, UserUsageResponse,
-};
+pub use analytics::{Date, UsageOverTime, UsagePeriod, UsageSummary, UserUsage, UserUsagePeriod};
 pub use credentials::{
     CreateCredentialRequest, CreatedCredential, Credential, CredentialList, CredentialMetadata,
-    CredentialMetadataList, CredentialMetadataResponse, CredentialProperty, NewCredential,
-    OAuthProperties, OAuthUrl,
+    CredentialMetadataList, CredentialProperty, NewCredential, OAuthProperties, OAuthUrl,
 };
 pub use installations::{
-    BlockValues, CompleteInstallationRequest, EditInstallationRequest, EditInstallationResponse,
-    EditedInstallation, FieldValue, FormBlock, FormField, Installation, InstallationDetail,
-    InstallationList, InstallationResponse, StartInstallationRequest, StartedInstallation,
+    BlockValues, CompleteInstallationRequest, EditInstallationRequest, EditedInstallation,
+    FieldValue, FormBlock, FormField, Installation, InstallationDetail, InstallationList,
+    StartInstallationRequest, StartedInstallation,
 };
 pub use integrations::{
     Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,

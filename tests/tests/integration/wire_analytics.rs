@@ -16,7 +16,7 @@ async fn get_usage_sends_no_query_and_decodes_every_count() {
     let op = Operation::answered("GET", "/analytics/usage").await;
     let answer = op.client().get_usage().await.unwrap();
     op.assert_sent("/analytics/usage", None, None);
-    let usage = &answer.usage;
+    let usage = &answer.data;
     assert_eq!(usage.start_date, first_of_september());
     assert_eq!(usage.executions_limit, Some(7));
     assert_eq!(usage.last_three_months, Some(7));
@@ -29,7 +29,7 @@ async fn get_usage_over_time_sends_no_query_and_decodes_every_period() {
     let op = Operation::answered("GET", "/analytics/detail-usage-time").await;
     let answer = op.client().get_usage_over_time().await.unwrap();
     op.assert_sent("/analytics/detail-usage-time", None, None);
-    let usage = &answer.usage;
+    let usage = &answer.data;
     assert_eq!(usage.total_actions, Some(7));
     assert_eq!(usage.time_period.as_deref(), Some("timePeriod-1"));
     let period = &usage.periods[0];
@@ -44,7 +44,7 @@ async fn get_user_usage_sends_the_user_in_the_query() {
     let op = Operation::answered("GET", "/analytics/detail-usage-user").await;
     let answer = op.client().get_user_usage("usr 1").await.unwrap();
     op.assert_sent("/analytics/detail-usage-user", Some("userId=usr+1"), None);
-    let usage = &answer.usage;
+    let usage = &answer.data;
     assert_eq!(usage.user_id.as_deref(), Some("userId-1"));
     assert_eq!(
         usage.user_created_date.unwrap().to_rfc3339(),

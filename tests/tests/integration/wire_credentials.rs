@@ -153,7 +153,7 @@ async fn get_credential_metadata_fills_the_credential_name() {
         .await
         .unwrap();
     op.assert_sent("/metadata/credentials/googleSheets", None, None);
-    let metadata = &answer.metadata;
+    let metadata = &answer.data;
     assert_eq!(metadata.name.as_deref(), Some("name-1"));
     assert_eq!(metadata.connector.as_deref(), Some("connector-1"));
     assert_eq!(

@@ -38,7 +38,7 @@ async fn get_installation_fills_the_path_and_keeps_the_unpinned_form() {
     let op = Operation::answered("GET", "/installations/{installationId}").await;
     let answer = op.client().get_installation("inst_1").await.unwrap();
     op.assert_sent("/installations/inst_1", None, None);
-    let installation = &answer.installation;
+    let installation = &answer.data;
     assert_eq!(installation.installation_id, "installationId-1");
     assert_eq!(installation.user_id.as_deref(), Some("userId-1"));
     // The document shows no fields of the form's items here: they are kept as sent.
@@ -137,7 +137,7 @@ async fn edit_installation_posts_the_request_and_decodes_the_edited_installation
             "installationId": "inst_1"
         })),
     );
-    let installation = &answer.installation;
+    let installation = &answer.data;
     assert_eq!(
         installation.installation_id.as_deref(),
         Some("installationId-1")
