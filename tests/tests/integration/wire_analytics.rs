@@ -5,7 +5,7 @@
 use alloy_api::prelude::*;
 use chrono::NaiveDate;
 
-use crate::wire_official::Operation;
+use crate::official_operation::Operation;
 
 fn first_of_september() -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(2025, 9, 1)

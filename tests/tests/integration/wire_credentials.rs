@@ -8,7 +8,7 @@ use alloy_api::prelude::*;
 use serde_json::json;
 use tests::FaultServer;
 
-use crate::wire_official::Operation;
+use crate::official_operation::Operation;
 
 #[tokio::test]
 async fn generate_oauth_url_sends_user_and_app_in_the_query() {

@@ -8,7 +8,7 @@ use alloy_api::models::{
 use alloy_api::prelude::*;
 use serde_json::json;
 
-use crate::wire_official::Operation;
+use crate::official_operation::Operation;
 
 #[tokio::test]
 async fn list_installations_gets_every_installation_and_decodes_every_field() {
