@@ -6,6 +6,10 @@
 
 mod conformance;
 mod custom_endpoints;
+mod e2e_analytics;
+mod e2e_common;
+mod e2e_credentials;
+mod e2e_installations;
 mod errors;
 mod faults;
 mod lints;
