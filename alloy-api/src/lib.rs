@@ -31,6 +31,9 @@
 //!   [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
 //!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
 //!   and response types.
+//! - Installing integrations without Alloy's frontend, users' credentials and usage
+//!   analytics have their traits too: [`InstallationsApi`], [`CredentialsApi`],
+//!   [`AnalyticsApi`].
 //! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
 //!   [`DEFAULT_BASE_URL`] with `x-api-version: 2025-09` ([`DEFAULT_API_VERSION`]) on every
 //!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
@@ -70,6 +73,7 @@ mod rt;
 pub use rt::ResponseBody;
 
 pub use api::{AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 pub use paginate::Paginated;
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
@@ -81,6 +85,7 @@ pub mod prelude {
     pub use crate::api::{
         AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi,
     };
+    pub use crate::api::{AnalyticsApi, CredentialsApi, InstallationsApi};
 }
 pub use builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
