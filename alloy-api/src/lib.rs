@@ -27,10 +27,12 @@
 //!
 //! - [`Client`] sends requests, with retries ([`RetryPolicy`]), timeouts and a response size
 //!   cap; [`Error`] says what went wrong.
-//! - The operations are methods of one trait per resource of Alloy's reference ([`UsersApi`],
-//!   [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`], [`IntegrationsApi`]); `use alloy_api::prelude::*;` brings them
-//!   all in scope, and [`AlloyApi`] is all of them as one bound. [`models`] holds their request
-//!   and response types.
+//! - The 38 operations of Alloy's 2025-09 reference are methods of one trait per resource:
+//!   [`UsersApi`], [`WorkflowsApi`], [`RunsApi`], [`EventsApi`], [`LogsApi`],
+//!   [`IntegrationsApi`], [`InstallationsApi`] (headless installation), [`CredentialsApi`] and
+//!   [`AnalyticsApi`]. `use alloy_api::prelude::*;` brings them all in scope, and
+//!   [`AlloyApi`] is all of them as one bound. [`models`] holds their request and response
+//!   types; the paginated lists also have lazy walks over every page ([`Paginated`]).
 //! - By default the client talks to Alloy's service as its 2025-09 reference describes it:
 //!   [`DEFAULT_BASE_URL`] with `x-api-version: 2025-09` ([`DEFAULT_API_VERSION`]) on every
 //!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
@@ -70,7 +72,10 @@ pub mod __private {
 mod rt;
 pub use rt::ResponseBody;
 
-pub use api::{AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi};
+pub use api::{
+    AlloyApi, AnalyticsApi, CredentialsApi, EventsApi, InstallationsApi, IntegrationsApi, LogsApi,
+    RunsApi, UsersApi, WorkflowsApi,
+};
 pub use paginate::Paginated;
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.
@@ -80,7 +85,8 @@ pub use paginate::Paginated;
 /// the glob cannot shadow a name of yours.
 pub mod prelude {
     pub use crate::api::{
-        AlloyApi, EventsApi, IntegrationsApi, LogsApi, RunsApi, UsersApi, WorkflowsApi,
+        AlloyApi, AnalyticsApi, CredentialsApi, EventsApi, InstallationsApi, IntegrationsApi,
+        LogsApi, RunsApi, UsersApi, WorkflowsApi,
     };
 }
 pub use builder::{

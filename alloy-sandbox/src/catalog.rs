@@ -297,3 +297,60 @@ pub(crate) fn validate(catalog: &[CatalogEntry]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// What a credential of one app needs: whether it is connected through OAuth, and the
+/// properties (name, display name, description) it must be given.
+///
+/// For an OAuth app the properties are what the OAuth link needs besides the user (such as
+/// Shopify's `shopSubdomain`, which `GET /headless/oauthUrl` takes as an extra query
+/// parameter); for the others they are the fields of the credential itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AppCredential {
+    pub(crate) is_oauth: bool,
+    pub(crate) properties: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Returns what a credential of the app named `connector` (see [`CatalogEntry::connector`])
+/// needs: the default catalog's apps have their own structure, any other app an API key.
+pub(crate) fn app_credential(connector: &str) -> AppCredential {
+    match connector {
+        "shopify" => AppCredential {
+            is_oauth: true,
+            properties: &[(
+                "shopSubdomain",
+                "Shop subdomain",
+                "The shop's subdomain: `acme` for acme.myshopify.com",
+            )],
+        },
+        "hubspot" | "slack" => AppCredential {
+            is_oauth: true,
+            properties: &[],
+        },
+        "netsuite" => AppCredential {
+            is_oauth: false,
+            properties: &[
+                ("accountId", "Account ID", "The NetSuite account ID"),
+                (
+                    "consumerKey",
+                    "Consumer key",
+                    "The consumer key of the integration record",
+                ),
+                (
+                    "consumerSecret",
+                    "Consumer secret",
+                    "The consumer secret of the integration record",
+                ),
+                ("tokenId", "Token ID", "The ID of the access token"),
+                (
+                    "tokenSecret",
+                    "Token secret",
+                    "The secret of the access token",
+                ),
+            ],
+        },
+        _ => AppCredential {
+            is_oauth: false,
+            properties: &[("apiKey", "API key", "An API key of the app")],
+        },
+    }
+}

@@ -17,10 +17,11 @@ Options:
   --api-key <KEY>   API key clients must send as `Authorization: Bearer <KEY>`
                     [default: a random sk_sandbox_... key, printed at startup]
   --contract <C>    Contract to answer by [default: official]
-                      official  Alloy's 2025-09 reference: requires `x-api-version: 2025-09`,
-                                answers lists as {\"data\": [...]}
-                      seed      the ten-operation seed document: {\"integrations\": [...]},
-                                {\"success\", \"message\"}, 201 on user creation
+                      official  Alloy's 2025-09 reference, all 38 operations: requires
+                                `x-api-version: 2025-09`, answers lists as {\"data\": [...]}
+                      seed      the ten-operation seed document, and only its ten:
+                                {\"integrations\": [...]}, {\"success\", \"message\"},
+                                201 on user creation
   -h, --help        Print this help
 
 The API is served at the root of the printed URL (/users, /run/event, ...).

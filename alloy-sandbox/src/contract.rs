@@ -5,8 +5,12 @@ use std::str::FromStr;
 
 /// The contract a [`Sandbox`](crate::Sandbox) answers by.
 ///
-/// Both contracts serve the same ten operations at the same paths; they differ in what a
-/// request must carry and in the shapes of the answers (see `spec/OFFICIAL-VS-SEED.md`).
+/// Both contracts serve the seed document's ten operations at the same paths; they differ in
+/// what a request must carry and in the shapes of the answers (see
+/// `spec/OFFICIAL-VS-SEED.md`). Only the official contract serves the 28 operations the seed
+/// document lacks (users, workflows, runs, events, account logs, installations, credentials
+/// and analytics); a seed sandbox answers their routes as it answers any unknown route (see
+/// [`Operation::is_served_by`](crate::Operation::is_served_by)).
 ///
 /// ```
 /// use alloy_sandbox::Contract;
@@ -28,7 +32,8 @@ pub enum Contract {
     /// `{"activated": ...}` or `{"upgraded": true}`; `createUser` answers 200 `{"userId"}`.
     #[default]
     Official,
-    /// The ten-operation seed document (`spec/alloy-embedded-2025-09.yaml`): 201 with the full
+    /// The ten-operation seed document (`spec/alloy-embedded-2025-09.yaml`), and only its ten
+    /// operations: 201 with the full
     /// user on `createUser`, `{integrations}`, `{logs}` and `{errors}` lists, `{success,
     /// message}` acknowledgements and an upgrade body `{userId, version}`. The version header
     /// and extra query parameters are accepted and ignored.

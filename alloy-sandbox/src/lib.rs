@@ -1,9 +1,10 @@
 //! An in-process, Alloy-compatible HTTP server for tests and local development.
 //!
-//! [`Sandbox::start`] binds `127.0.0.1` on an ephemeral port and serves the ten operations of
-//! the Alloy Embedded API (2025-09) at the root of [`Sandbox::base_url`], with state:
-//! users, the workflows installed for them, and the logs and errors that triggered events
-//! produce. Point a client at the base URL with the sandbox's [`api_key`](Sandbox::api_key).
+//! [`Sandbox::start`] binds `127.0.0.1` on an ephemeral port and serves the 38 operations of
+//! the Alloy Embedded API (2025-09) at the root of [`Sandbox::base_url`], with state: users,
+//! the workflows installed for them, the logs and errors their runs produce, headless
+//! installations, credentials and usage counters. Point a client at the base URL with the
+//! sandbox's [`api_key`](Sandbox::api_key).
 //!
 //! ```no_run
 //! use alloy_sandbox::{Fault, Operation, Sandbox};
@@ -45,6 +46,42 @@
 //! | `activate`/`deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
 //! | `upgradeWorkflow` | `?userId=` required, no body (a body `{"version"}` is an accepted extension); `{"upgraded": true}` | body `{userId, version?}` required; `{success, message}` |
 //!
+//! The official contract also serves the 28 operations only Alloy's reference has (a seed
+//! sandbox answers their routes as unknown ones). Each is named by its official
+//! `operationId` in [`Operation`]; users are named by id or username throughout, and every
+//! list is `{"data": [...]}` unless said otherwise.
+//!
+//! | Operation | Request | Answer (200) |
+//! |---|---|---|
+//! | `list-all-users` | `GET /users[?parentWorkflowId=]` (only users with that workflow installed; unknown workflow 404) | `{data: [{userId, username, fullName}]}` in creation order (`fullName` `""` when none was given) |
+//! | `get-a-user` | `GET /users/{userId}` | `{userId, fullName, username}` |
+//! | `update-a-user` | `PUT /users/{userId}` body `{username?, fullName?}` | `{userId, fullName, username}` |
+//! | `delete-a-user` | `DELETE /users/{userId}` | `{success: true}` (see [`SandboxState::delete_user`]) |
+//! | `batch-create-users` | `POST /users/batch` body `{users: [{username, fullName?}]}` (1 to 1000) | `{message, invalidUsers: [{username, fullName?}]}`: the users not created because the username was taken; 400 `No valid users provided` / `All users already exist` |
+//! | `disable-all-workflows-for-a-user` | `PUT /users/{userId}/deactivate-workflows` | `{message: "Success"}` |
+//! | `find-a-workflow` | `GET /workflows/{workflowId}?userId=` | `{data: {workflowId, name, createdAt?, updatedAt?, installed, active, version, integrationId, connectors: [{connectorName, connectorId, connector, icon}]}}` (not installed: `installed: false`, latest `version`, no dates) |
+//! | `delete-workflow` | `DELETE /workflows/{workflowId}?userId=` | `{deleted: true}` (404 when not installed) |
+//! | `list-users-by-workflowid` | `GET /workflows/{workflowId}/users` | `{data: [{username, fullName, userId, workflowActive, installedVersion, installedAt}]}` |
+//! | `get-workflow-analytics` | `GET /workflows/{workflowId}/analytics` | `{totalAppActions, totalWorkflowRuns, totalErrors}` |
+//! | `run-workflow` | `POST /run/workflow` body `{userId, data: {}, workflowId and/or workflowName}` | `{message: "success"}`; the run is logged like an event's (400 when deactivated) |
+//! | `list-events` | `GET /events` | `{data: [{name, description, body: {}}]}` |
+//! | `get-logs` | `GET /logs?skip&limit&sortBy&sortOrder&workflowId&associatedUserId&filters` | `{notifications: [...], lastFetched, pagination: {totalItems, totalPages, currentPage, pageSize}}` |
+//! | `get-an-integration` | `GET /integrations/{integrationId}?userId=` (id, name or app) | `{data: {integrationId, app, installed, icon, workflows, credentials}}` |
+//! | `getAllInstallations` | `GET /installations` | `{data: [installation]}`, completed ones |
+//! | `getInstallation` | `GET /installations/{installationId}` | `{data: installation}` |
+//! | `start-installation` | `POST /headless/startInstallation` body `{userId, integrationId, credentialIds?, workflowIds?}` | `{data: [{workflowId, app, blockId, fields: [{name, displayName, type, required}]}], installationId}` |
+//! | `complete-installation` | `POST /headless/completeInstallation` body `{installationId, data: [{workflowId, blockId, fields: [{name, value}]}]}` | `{message: "Installation completed successfully"}` |
+//! | `edit-installation` | `POST /headless/editInstallation` body `{userId, integrationId, credentialIds?, installationId?}` | `{data: {installationId, integrationId, userId, formData, credentialIds, workflowIds, installedData, installedAt}}` |
+//! | `generate-oauth-link` | `GET /headless/oauthUrl?userId=&app=` plus the app's metadata properties | `{oauthUrl}` |
+//! | `create-a-credential` | `POST /headless/credentials` body `{userId, credential: {type, data}}` | `{success: true, credentialId}` |
+//! | `list-user-credentials` | `GET /credentials/users/{userId}` | `{data: [{credentialId, type, name, createdAt, updatedAt}]}` |
+//! | `delete-a-credential` | `DELETE /users/{userId}/credentials/{credentialId}` | `{success: true}` |
+//! | `get-credential-metadata` | `GET /metadata/credentials` | `{data: [{connector, icon, isOauth, properties: [{name, displayName, description}]}]}` |
+//! | `credential-medata-by-app` | `GET /metadata/credentials/{credentialName}` (API key optional, as documented) | `{data: {connector, icon, isOauth, properties}}` |
+//! | `get-app-actions-usage` | `GET /analytics/usage` | `{data: {startDate, endDate, executionsLimit, sevenDays, thirtyDays, lastThreeMonths, billingCycle, appActions, apiActions}}` |
+//! | `get-detail-usage-time` | `GET /analytics/detail-usage-time` | `{data: {startDate, endDate, totalActions, data: [{appActions, month, year, date, apiActions, count}], timePeriod}}` |
+//! | `get-detail-usage-user` | `GET /analytics/detail-usage-user?userId=` | `{data: {userName, userId, userCreatedDate, isDeleted, startDate, endDate, totalActions, data: [...], timePeriod}}` |
+//!
 //! Where the reference says "User id or username", the official contract accepts either
 //! (and does so for every user reference). Versions are numbered from 1 per workflow in the
 //! official contract; see [`CatalogWorkflow`] for how they map to the seed's names.
@@ -52,8 +89,12 @@
 //! # Behaviour
 //!
 //! * Every operation requires `Authorization: Bearer <api key>` (the scheme in any case) and
-//!   answers 401 without it.
+//!   answers 401 without it, except `GET /metadata/credentials/{credentialName}`, where the
+//!   reference documents the header as optional (a key that is sent must still be valid).
 //! * Users get ids like `usr_0123456789abcdef`; usernames are unique (a duplicate is a 400).
+//!   A deleted user is gone from every call that names them (404), with their workflows,
+//!   credentials and installations; their logs are kept, as the reference says, and
+//!   `GET /analytics/detail-usage-user` still reports them by id with `isDeleted: true`.
 //!   A new user starts with the workflows of the catalog's automatically installed
 //!   integrations, active at each workflow's first version (the live service installs them
 //!   through a frontend modal this API does not cover). See
@@ -71,11 +112,43 @@
 //! * Errors always carry an [`ErrorResponse`](alloy_api::models::ErrorResponse) JSON body whose
 //!   `error` is the status's reason in upper snake case (`BAD_REQUEST`, `UNAUTHORIZED`,
 //!   `NOT_FOUND`, ...): 400 for malformed JSON, a body that is not a JSON object, wrong types,
-//!   missing or empty required fields and a missing `userId` query parameter (unknown fields
-//!   are ignored); 404 for unknown users, unknown workflows and
-//!   workflows not installed for the user (also on `GET /integrations`, where the contract
-//!   lists only 401); 413 for a body over the limit; 404 for unknown routes and 405 for a
+//!   missing or empty required fields and missing required query parameters (unknown fields
+//!   are ignored), for requests the state refuses (a taken username, a deactivated workflow
+//!   to run, a credential of the wrong app, ...); 404 for unknown (or deleted) users,
+//!   unknown workflows, integrations, installations, credentials and apps, and workflows
+//!   not installed for the user (also on `GET /integrations`, where the contract lists only
+//!   401); 413 for a body over the limit; 404 for unknown routes and 405 for a
 //!   wrong method on a known route (both without checking the API key).
+//! * Every run (of an event or of `POST /run/workflow`) is one app action on its day; the
+//!   analytics report the current calendar month as the billing cycle
+//!   (`current-billing-cycle`), an `executionsLimit` of 10,000, days with actions only, and
+//!   no API actions (the sandbox serves no Connectivity API). Seeded logs did not run and
+//!   count nowhere; purging logs does not undo what ran.
+//! * `GET /logs` lists every run of every user, deleted users' included, newest first by
+//!   default (`sortBy` `createdAt`, `completedAt`, `message` or `userId`; `sortOrder`), from
+//!   `skip` (default 0) `limit` at a time (default 10, no maximum documented);
+//!   `currentPage` is `skip / limit + 1`. An entry's `_id` and `data.executionId` are the
+//!   execution id `GET /workflows/{workflowId}/logs` shows, `user.email` is the username,
+//!   `message` is a failed run's error or `Workflow run succeeded`. `filters` is a JSON
+//!   array of `{"columns": {"value"}, "operators": {"value"}, "userinput": {"value"},
+//!   "condition": {"value"}}`: the columns Alloy's reference lists (`message`,
+//!   `data.executionId`, `forgeWorkflowId`, `createdAt`, `userId`,
+//!   `forgeWorkflow.integrationId._id`, `workflowVersion`, compared as a number) and
+//!   `completedAt`, `workflowId`; its operators (`equals`, `notequals`, `greaterthan`,
+//!   `lessthan`, `contains`, `notcontains`) and `startsWith`, `endsWith`, `before`, `after`,
+//!   `onOrBefore`, `onOrAfter`, `isEmpty`, `isNotEmpty` (in any case; dates as RFC 3339
+//!   instants or `YYYY-MM-DD` days); conditions
+//!   `and` (default) or `or`, applied left to right. Text compares without regard to case.
+//!   Anything malformed is a 400.
+//! * A headless installation's form asks, in each block, for a `credentialId` (type
+//!   `credential`, required) unless `credentialIds` named one of the user's credentials for
+//!   the integration's app at the start; completing it installs the form's workflows for the
+//!   user, active at their first version, and only then is it listed.
+//! * Credentials need what `GET /metadata/credentials/{credentialName}` lists: Shopify
+//!   connects through OAuth with a `shopSubdomain`, HubSpot and Slack through OAuth alone, NetSuite with
+//!   `accountId`, `consumerKey`, `consumerSecret`, `tokenId` and `tokenSecret`, any other
+//!   app with an `apiKey`. `GET /headless/oauthUrl` refuses (400) apps that do not use OAuth
+//!   and needs the app's properties as extra query parameters.
 //! * [`Fault`]s injected with [`Sandbox::inject_fault`] make the next calls fail or wait, and
 //!   [`SandboxState::request_count`] tells how many calls each [`Operation`] received.
 
@@ -87,6 +160,7 @@ pub mod cli;
 mod contract;
 mod fault;
 mod jwt;
+mod logquery;
 mod operations;
 mod routes;
 mod state;

@@ -18,6 +18,8 @@ use serde_json::Value;
 use crate::contract::Contract;
 use crate::operations::Operation;
 use crate::state::{SandboxState, StateError};
+mod official;
+
 use crate::wire::{
     ActivatedResponse, CreateUserRequest, CreatedUser, DataList, ErrorResponse, MessageResponse,
     OfficialActionRequest, OfficialEventRequest, OfficialUpgradeRequest, SuccessResponse,
@@ -52,11 +54,11 @@ type PathParams = Result<Path<Vec<(String, String)>>, PathRejection>;
 /// Serves one call of an operation on the state, under its lock and without awaiting.
 type Handler = fn(&SandboxState, Input) -> Result<Response, ApiError>;
 
-/// Builds the router serving every operation of the table at the root, with JSON 404 and 405
-/// answers.
+/// Builds the router serving every operation of the table that the contract has at the root,
+/// with JSON 404 and 405 answers: a seed sandbox answers the routes of the official-only
+/// operations as any unknown route (404, or 405 where a seed route shares the path).
 pub(crate) fn router(app: App) -> Router {
-    Operation::ALL
-        .into_iter()
+    Operation::served_by(app.contract)
         .fold(Router::new(), |router, operation| {
             let method = MethodFilter::try_from(operation.method())
                 .expect("the operations table uses standard HTTP methods");
@@ -83,7 +85,42 @@ fn handler(operation: Operation) -> Handler {
         Operation::DeactivateWorkflow => deactivate_workflow,
         Operation::ActivateWorkflow => activate_workflow,
         Operation::UpgradeWorkflow => upgrade_workflow,
+        Operation::ListAllUsers => official::list_all_users,
+        Operation::GetUser => official::get_user,
+        Operation::UpdateUser => official::update_user,
+        Operation::DeleteUser => official::delete_user,
+        Operation::BatchCreateUsers => official::batch_create_users,
+        Operation::DisableAllWorkflowsForUser => official::disable_all_workflows_for_user,
+        Operation::FindWorkflow => official::find_workflow,
+        Operation::DeleteWorkflow => official::delete_workflow,
+        Operation::ListUsersByWorkflowId => official::list_users_by_workflow_id,
+        Operation::GetWorkflowAnalytics => official::get_workflow_analytics,
+        Operation::RunWorkflow => official::run_workflow,
+        Operation::ListEvents => official::list_events,
+        Operation::GetLogs => official::get_logs,
+        Operation::GetIntegration => official::get_integration,
+        Operation::GetAllInstallations => official::get_all_installations,
+        Operation::GetInstallation => official::get_installation,
+        Operation::StartInstallation => official::start_installation,
+        Operation::CompleteInstallation => official::complete_installation,
+        Operation::EditInstallation => official::edit_installation,
+        Operation::GenerateOauthLink => official::generate_oauth_link,
+        Operation::CreateCredential => official::create_credential,
+        Operation::ListUserCredentials => official::list_user_credentials,
+        Operation::DeleteCredential => official::delete_credential,
+        Operation::GetCredentialMetadata => official::get_credential_metadata,
+        Operation::CredentialMetadataByApp => official::credential_metadata_by_app,
+        Operation::GetAppActionsUsage => official::get_app_actions_usage,
+        Operation::GetDetailUsageTime => official::get_detail_usage_time,
+        Operation::GetDetailUsageUser => official::get_detail_usage_user,
     }
+}
+
+/// Returns whether the operation may be called without an API key: the reference documents
+/// `Authorization` as optional on `GET /metadata/credentials/{credentialName}` (no required
+/// flag, and its curl sample sends none). A key that is sent must still be valid.
+fn key_is_optional(operation: Operation) -> bool {
+    operation == Operation::CredentialMetadataByApp
 }
 
 // ---- Handlers ----------------------------------------------------------------------------
@@ -325,7 +362,8 @@ impl App {
                 return response;
             }
         }
-        if let Err(error) = self.authenticate(&parts.headers) {
+        let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
+        if !anonymous && let Err(error) = self.authenticate(&parts.headers) {
             return error.into_response();
         }
         if self.contract == Contract::Official
@@ -389,6 +427,13 @@ fn check_api_version(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// The official `GET /workflows/{workflowId}/logs` page: `page` (from 1), `limit` (1 to 30)
 /// and `order` (`asc` or `desc`).
+///
+/// Pages count from 1. The 2025-09 reference types `page` as an int32 and states neither its
+/// first value nor its default, and its 2024-03 notes (which give `order` its `asc`/`desc`
+/// values and `desc` default) say nothing about it either. A page/limit pair conventionally
+/// starts at page 1, the sandbox has always served it so, and answering `page=0` with a 400
+/// rather than as the first page makes a client that assumes 0-based pages fail loudly
+/// instead of silently skipping the first page.
 struct Page {
     number: usize,
     limit: usize,
@@ -465,6 +510,26 @@ impl Input {
             Some(reference) => Ok(Some(state.resolve_user(&reference)?)),
             None => Ok(None),
         }
+    }
+
+    /// Returns the id of the user the `userId` path parameter names (id or username); an
+    /// unknown user is a 404. The official-only `/users/{userId}...` operations name the
+    /// user in the path only.
+    fn path_user_ref(&self, state: &SandboxState) -> Result<String, ApiError> {
+        Ok(state.resolve_user(&self.path_param("userId")?)?)
+    }
+
+    /// Returns the id of the user that the required `userId` query parameter names (id or
+    /// username): missing or empty is a 400, unknown a 404.
+    fn query_user(&self, state: &SandboxState) -> Result<String, ApiError> {
+        Ok(state.resolve_user(&self.user_id_query()?)?)
+    }
+
+    /// Returns the required, non-empty query parameter `name`.
+    fn required_query(&self, name: &str) -> Result<String, ApiError> {
+        self.query_param(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| ApiError::bad_request(format!("Query parameter `{name}` is required")))
     }
 
     /// Returns the id of the user of `/users/{userId}/...`.

@@ -20,6 +20,8 @@ use crate::wire::{
     WorkflowLog, WorkflowLogList, WorkflowLogStatus,
 };
 
+mod official;
+
 /// The error message of runs that fail because the event data asked for it.
 const REQUESTED_FAILURE: &str = "Workflow run failed: the event data requested a failure";
 
@@ -49,16 +51,59 @@ struct Store {
     users: BTreeMap<String, UserRecord>,
     /// Maps each username to the id of its user.
     usernames: HashMap<String, String>,
+    /// Users deleted with `DELETE /users/{userId}`, by id: without workflows, credentials or
+    /// installations, but with their logs and errors, which the reference keeps.
+    deleted: BTreeMap<String, UserRecord>,
+    /// The next creation number: users, credentials and installations list in creation
+    /// order.
+    next_seq: u64,
+    /// Maps each credential id to the id of the user it belongs to.
+    credential_owners: HashMap<String, String>,
+    /// Installations, started and completed, by id.
+    installations: HashMap<String, official::InstallationRecord>,
+    /// What the sandbox ran, for the analytics operations; never purged.
+    usage: official::Usage,
+}
+
+impl Store {
+    fn next_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
 }
 
 struct UserRecord {
     user: User,
+    /// The creation number, which orders users as they were created.
+    seq: u64,
     workflows: BTreeMap<String, InstalledWorkflow>,
+    /// When each installed workflow was installed and last changed, by workflow id.
+    stamps: HashMap<String, official::Stamps>,
     logs: Vec<WorkflowLog>,
     errors: Vec<WorkflowError>,
     /// The event data each run of `POST /run/event` was given, by log id (the official
     /// contract shows it as the execution's input).
     inputs: HashMap<String, Value>,
+    /// What the sandbox knows of each run it made, by log id (seeded logs have none).
+    runs: HashMap<String, official::RunMeta>,
+    /// The user's credentials, oldest first.
+    credentials: Vec<official::CredentialRecord>,
+    /// The ids of the user's installations, started or completed.
+    installations: Vec<String>,
+}
+
+impl UserRecord {
+    /// Records that the installed workflow changed now (installed when it was not).
+    fn touch(&mut self, workflow_id: &str) {
+        let at = now();
+        self.stamps
+            .entry(workflow_id.to_owned())
+            .and_modify(|stamps| stamps.updated_at = at)
+            .or_insert(official::Stamps {
+                installed_at: at,
+                updated_at: at,
+            });
+    }
 }
 
 /// A workflow as installed for one user: its version and whether events run it.
@@ -72,8 +117,8 @@ pub struct InstalledWorkflow {
 
 /// The reason the sandbox refuses a change to its state.
 ///
-/// The HTTP API answers the first three variants with 404 and the others with 400, with the
-/// error's `Display` text as the message.
+/// The HTTP API answers the variants for which [`is_not_found`](StateError::is_not_found)
+/// holds with 404 and the others with 400, with the error's `Display` text as the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StateError {
@@ -119,6 +164,23 @@ pub enum StateError {
     },
     /// An identifier or name is empty.
     Empty(&'static str),
+    /// The catalog has no integration with this id or name.
+    UnknownIntegration(String),
+    /// No installation has this id (or none of the user's installations matches).
+    UnknownInstallation(String),
+    /// The user has no credential with this id.
+    UnknownCredential(String),
+    /// No app (connector) of the catalog has this name.
+    UnknownApp(String),
+    /// The workflow is installed for the user but deactivated, so it cannot run.
+    NotActive {
+        /// The user's id.
+        user_id: String,
+        /// The workflow's id.
+        workflow_id: String,
+    },
+    /// The request cannot be carried out as it stands; the text says why.
+    Rejected(String),
 }
 
 impl StateError {
@@ -129,6 +191,10 @@ impl StateError {
             StateError::UnknownUser(_)
                 | StateError::UnknownWorkflow(_)
                 | StateError::NotInstalled { .. }
+                | StateError::UnknownIntegration(_)
+                | StateError::UnknownInstallation(_)
+                | StateError::UnknownCredential(_)
+                | StateError::UnknownApp(_)
         )
     }
 }
@@ -175,6 +241,18 @@ impl fmt::Display for StateError {
                 "Workflow `{workflow_id}` is already at the latest version {version}"
             ),
             StateError::Empty(what) => write!(f, "`{what}` must not be empty"),
+            StateError::UnknownIntegration(id) => write!(f, "Integration `{id}` not found"),
+            StateError::UnknownInstallation(id) => write!(f, "Installation `{id}` not found"),
+            StateError::UnknownCredential(id) => write!(f, "Credential `{id}` not found"),
+            StateError::UnknownApp(name) => write!(f, "App `{name}` not found"),
+            StateError::NotActive {
+                user_id,
+                workflow_id,
+            } => write!(
+                f,
+                "Workflow `{workflow_id}` is deactivated for user `{user_id}`: activate it first"
+            ),
+            StateError::Rejected(reason) => f.write_str(reason),
         }
     }
 }
@@ -214,7 +292,7 @@ impl SandboxState {
                 token_ttl,
                 store: Mutex::default(),
                 faults: Mutex::default(),
-                request_counts: Default::default(),
+                request_counts: std::array::from_fn(|_| AtomicU64::new(0)),
             }),
         })
     }
@@ -428,12 +506,7 @@ impl SandboxState {
         full_name: Option<String>,
     ) -> Result<User, StateError> {
         let mut store = self.store();
-        let user_id = loop {
-            let candidate = format!("usr_{:016x}", fastrand::u64(..));
-            if !store.users.contains_key(&candidate) {
-                break candidate;
-            }
-        };
+        let user_id = official::fresh_user_id(&store);
         self.insert_user(&mut store, user_id, username, full_name)
     }
 
@@ -450,29 +523,47 @@ impl SandboxState {
         if store.usernames.contains_key(&username) {
             return Err(StateError::DuplicateUsername(username));
         }
-        let workflows = self
+        let created_at = now();
+        let auto_installed = self
             .shared
             .catalog
             .iter()
             .filter(|entry| entry.auto_install)
-            .flat_map(|entry| &entry.workflows)
+            .flat_map(|entry| &entry.workflows);
+        let workflows = auto_installed
+            .clone()
             .map(|workflow| (workflow.workflow_id.clone(), installation(workflow)))
+            .collect();
+        let stamps = auto_installed
+            .map(|workflow| {
+                let stamps = official::Stamps {
+                    installed_at: created_at,
+                    updated_at: created_at,
+                };
+                (workflow.workflow_id.clone(), stamps)
+            })
             .collect();
         let user = User {
             user_id: user_id.clone(),
             username: Some(username.clone()),
             full_name,
-            created_at: Some(now()),
+            created_at: Some(created_at),
         };
+        let seq = store.next_seq();
         store.usernames.insert(username, user_id.clone());
         store.users.insert(
             user_id,
             UserRecord {
                 user: user.clone(),
+                seq,
                 workflows,
+                stamps,
                 logs: Vec::new(),
                 errors: Vec::new(),
                 inputs: HashMap::new(),
+                runs: HashMap::new(),
+                credentials: Vec::new(),
+                installations: Vec::new(),
             },
         );
         Ok(user)
@@ -518,10 +609,13 @@ impl SandboxState {
     pub fn install_workflow(&self, user_id: &str, workflow_id: &str) -> Result<(), StateError> {
         let workflow = self.catalog_workflow(workflow_id)?;
         let mut store = self.store();
-        user_mut(&mut store, user_id)?
-            .workflows
-            .entry(workflow_id.to_owned())
-            .or_insert_with(|| installation(workflow));
+        let record = user_mut(&mut store, user_id)?;
+        if !record.workflows.contains_key(workflow_id) {
+            record
+                .workflows
+                .insert(workflow_id.to_owned(), installation(workflow));
+            record.touch(workflow_id);
+        }
         Ok(())
     }
 
@@ -529,11 +623,7 @@ impl SandboxState {
     pub fn uninstall_workflow(&self, user_id: &str, workflow_id: &str) -> Result<(), StateError> {
         self.catalog_workflow(workflow_id)?;
         let mut store = self.store();
-        user_mut(&mut store, user_id)?
-            .workflows
-            .remove(workflow_id)
-            .map(drop)
-            .ok_or_else(|| not_installed(user_id, workflow_id))
+        official::uninstall(&mut store, user_id, workflow_id)
     }
 
     /// Activates or deactivates the user's installed workflow.
@@ -547,6 +637,7 @@ impl SandboxState {
     ) -> Result<(), StateError> {
         let mut store = self.store();
         self.installed_mut(&mut store, user_id, workflow_id)?.active = active;
+        user_mut(&mut store, user_id)?.touch(workflow_id);
         Ok(())
     }
 
@@ -564,6 +655,7 @@ impl SandboxState {
         let mut store = self.store();
         self.installed_mut(&mut store, user_id, workflow_id)?
             .version = version.to_owned();
+        user_mut(&mut store, user_id)?.touch(workflow_id);
         Ok(())
     }
 
@@ -605,7 +697,9 @@ impl SandboxState {
             }
         };
         installed.version = workflow.versions[target].clone();
-        Ok(installed.version.clone())
+        let version = installed.version.clone();
+        user_mut(&mut store, user_id)?.touch(workflow_id);
+        Ok(version)
     }
 
     /// Looks up the user, then the catalog workflow, and returns the user if it has the
@@ -674,47 +768,12 @@ impl SandboxState {
     ) -> Result<Vec<OfficialIntegration>, StateError> {
         let store = self.store();
         let record = user(&store, user_id)?;
-        let integrations = self
+        Ok(self
             .shared
             .catalog
             .iter()
-            .map(|entry| {
-                let connector = entry.connector();
-                let workflows: Vec<OfficialWorkflow> = entry
-                    .workflows
-                    .iter()
-                    .map(|workflow| {
-                        let installed = record.workflows.get(&workflow.workflow_id);
-                        OfficialWorkflow {
-                            workflow_id: workflow.workflow_id.clone(),
-                            name: workflow.name(),
-                            installed: installed.is_some(),
-                            active: installed.is_some_and(|installed| installed.active),
-                            version: workflow.latest_version_number(),
-                            installed_version: installed
-                                .and_then(|installed| workflow.version_number(&installed.version)),
-                            connectors: vec![Connector {
-                                name: entry.name.clone(),
-                                id: format!("{}_{connector}", workflow.workflow_id),
-                                connector: connector.clone(),
-                                icon: entry.icon_url.clone(),
-                                subtitle: entry.category.clone(),
-                            }],
-                        }
-                    })
-                    .collect();
-                OfficialIntegration {
-                    integration_id: entry.integration_id.clone(),
-                    description: format!("{} ({})", entry.name, entry.category),
-                    primary_connector: connector.clone(),
-                    installed: workflows.iter().any(|workflow| workflow.installed),
-                    icon: entry.icon_url.clone(),
-                    workflows,
-                    credentials: vec![connector],
-                }
-            })
-            .collect();
-        Ok(integrations)
+            .map(|entry| official_integration(entry, record))
+            .collect())
     }
 
     // ---- Events, logs and errors -----------------------------------------------------------
@@ -731,9 +790,11 @@ impl SandboxState {
         event: &str,
         data: Option<&Value>,
     ) -> Result<usize, StateError> {
-        let requested_failure = data.and_then(|data| data.get("fail"));
         let mut store = self.store();
-        let record = user_mut(&mut store, user_id)?;
+        let Store { users, usage, .. } = &mut *store;
+        let record = users
+            .get_mut(user_id)
+            .ok_or_else(|| StateError::UnknownUser(user_id.to_owned()))?;
         let executed_at = now();
         let mut runs = 0;
         for workflow in self
@@ -749,36 +810,8 @@ impl SandboxState {
                 continue;
             }
             runs += 1;
-            let failure = match requested_failure {
-                Some(Value::Bool(true)) => Some(REQUESTED_FAILURE),
-                Some(Value::String(id)) if *id == workflow.workflow_id => Some(REQUESTED_FAILURE),
-                _ => workflow.failure_at(&installed.version),
-            };
-            let log_id = format!("log_{:016x}", fastrand::u64(..));
-            record.inputs.insert(
-                log_id.clone(),
-                data.cloned()
-                    .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
-            );
-            record.logs.push(WorkflowLog {
-                log_id,
-                workflow_id: Some(workflow.workflow_id.clone()),
-                status: Some(if failure.is_some() {
-                    WorkflowLogStatus::Failure
-                } else {
-                    WorkflowLogStatus::Success
-                }),
-                executed_at: Some(executed_at),
-                duration: Some(fastrand::u64(40..=1500)),
-            });
-            if let Some(message) = failure {
-                record.errors.push(WorkflowError {
-                    error_id: format!("err_{:016x}", fastrand::u64(..)),
-                    workflow_id: Some(workflow.workflow_id.clone()),
-                    message: Some(message.to_owned()),
-                    occurred_at: Some(executed_at),
-                });
-            }
+            let version = installed.version.clone();
+            run(usage, record, workflow, &version, data, executed_at);
         }
         Ok(runs)
     }
@@ -830,7 +863,7 @@ impl SandboxState {
         let store = self.store();
         let records: Vec<&UserRecord> = match user_id {
             Some(user_id) => vec![self.installed_in(&store, user_id, workflow_id)?],
-            None => store.users.values().collect(),
+            None => store.users.values().chain(store.deleted.values()).collect(),
         };
         let mut executions: Vec<(Option<DateTime<Utc>>, Execution)> = records
             .into_iter()
@@ -862,7 +895,7 @@ impl SandboxState {
         let store = self.store();
         let records: Vec<&UserRecord> = match user_id {
             Some(user_id) => vec![self.installed_in(&store, user_id, workflow_id)?],
-            None => store.users.values().collect(),
+            None => store.users.values().chain(store.deleted.values()).collect(),
         };
         let mut errors: Vec<OfficialError> = records
             .into_iter()
@@ -886,6 +919,7 @@ impl SandboxState {
         record.logs.clear();
         record.errors.clear();
         record.inputs.clear();
+        record.runs.clear();
         Ok(())
     }
 
@@ -901,38 +935,48 @@ impl SandboxState {
         Ok(())
     }
 
-    /// Returns the user's logs of every workflow, oldest first (none for an unknown user).
+    /// Returns the user's logs of every workflow, oldest first (none for an unknown user;
+    /// a deleted user's logs are kept).
     pub fn logs(&self, user_id: &str) -> Vec<WorkflowLog> {
-        self.store()
+        let store = self.store();
+        store
             .users
             .get(user_id)
+            .or_else(|| store.deleted.get(user_id))
             .map(|record| record.logs.clone())
             .unwrap_or_default()
     }
 
-    /// Returns the user's errors of every workflow, oldest first (none for an unknown user).
+    /// Returns the user's errors of every workflow, oldest first (none for an unknown user;
+    /// a deleted user's errors are kept).
     pub fn errors(&self, user_id: &str) -> Vec<WorkflowError> {
-        self.store()
+        let store = self.store();
+        store
             .users
             .get(user_id)
+            .or_else(|| store.deleted.get(user_id))
             .map(|record| record.errors.clone())
             .unwrap_or_default()
     }
 
-    /// Returns how many logs all users have together.
+    /// Returns how many logs all users, deleted ones included, have together.
     pub fn log_count(&self) -> usize {
-        self.store()
+        let store = self.store();
+        store
             .users
             .values()
+            .chain(store.deleted.values())
             .map(|record| record.logs.len())
             .sum()
     }
 
-    /// Returns how many errors all users have together.
+    /// Returns how many errors all users, deleted ones included, have together.
     pub fn error_count(&self) -> usize {
-        self.store()
+        let store = self.store();
+        store
             .users
             .values()
+            .chain(store.deleted.values())
             .map(|record| record.errors.len())
             .sum()
     }
@@ -940,6 +984,64 @@ impl SandboxState {
 
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
+}
+
+/// Runs the user's installed `workflow` at `version` once: appends a log (and an error when
+/// the run fails) and counts the run for the analytics.
+///
+/// A run fails when `version` is one the catalog marks as failing, or when `data` has
+/// `"fail": true` (every run fails) or `"fail": "<workflowId>"` (that workflow's run fails).
+fn run(
+    usage: &mut official::Usage,
+    record: &mut UserRecord,
+    workflow: &CatalogWorkflow,
+    version: &str,
+    data: Option<&Value>,
+    executed_at: DateTime<Utc>,
+) {
+    let failure = match data.and_then(|data| data.get("fail")) {
+        Some(Value::Bool(true)) => Some(REQUESTED_FAILURE),
+        Some(Value::String(id)) if *id == workflow.workflow_id => Some(REQUESTED_FAILURE),
+        _ => workflow.failure_at(version),
+    };
+    let log_id = format!("log_{:016x}", fastrand::u64(..));
+    record.inputs.insert(
+        log_id.clone(),
+        data.cloned()
+            .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+    );
+    record.runs.insert(
+        log_id.clone(),
+        official::RunMeta {
+            version: workflow.version_number(version),
+            message: failure.map(str::to_owned),
+        },
+    );
+    record.logs.push(WorkflowLog {
+        log_id,
+        workflow_id: Some(workflow.workflow_id.clone()),
+        status: Some(if failure.is_some() {
+            WorkflowLogStatus::Failure
+        } else {
+            WorkflowLogStatus::Success
+        }),
+        executed_at: Some(executed_at),
+        duration: Some(fastrand::u64(40..=1500)),
+    });
+    if let Some(message) = failure {
+        record.errors.push(WorkflowError {
+            error_id: format!("err_{:016x}", fastrand::u64(..)),
+            workflow_id: Some(workflow.workflow_id.clone()),
+            message: Some(message.to_owned()),
+            occurred_at: Some(executed_at),
+        });
+    }
+    usage.record(
+        &record.user.user_id,
+        &workflow.workflow_id,
+        executed_at,
+        failure.is_some(),
+    );
 }
 
 /// Shows a log as the official contract's execution: it started when the workflow ran and
@@ -982,6 +1084,44 @@ fn execution(record: &UserRecord, log: &WorkflowLog, connector_id: &str) -> Exec
         finished,
         results,
         inputs,
+    }
+}
+
+/// Shows a catalog entry as the official contract's integration: every workflow with its
+/// installation for the user, versions as numbers.
+fn official_integration(entry: &CatalogEntry, record: &UserRecord) -> OfficialIntegration {
+    let connector = entry.connector();
+    let workflows: Vec<OfficialWorkflow> = entry
+        .workflows
+        .iter()
+        .map(|workflow| {
+            let installed = record.workflows.get(&workflow.workflow_id);
+            OfficialWorkflow {
+                workflow_id: workflow.workflow_id.clone(),
+                name: workflow.name(),
+                installed: installed.is_some(),
+                active: installed.is_some_and(|installed| installed.active),
+                version: workflow.latest_version_number(),
+                installed_version: installed
+                    .and_then(|installed| workflow.version_number(&installed.version)),
+                connectors: vec![Connector {
+                    name: entry.name.clone(),
+                    id: format!("{}_{connector}", workflow.workflow_id),
+                    connector: connector.clone(),
+                    icon: entry.icon_url.clone(),
+                    subtitle: entry.category.clone(),
+                }],
+            }
+        })
+        .collect();
+    OfficialIntegration {
+        integration_id: entry.integration_id.clone(),
+        description: format!("{} ({})", entry.name, entry.category),
+        primary_connector: connector.clone(),
+        installed: workflows.iter().any(|workflow| workflow.installed),
+        icon: entry.icon_url.clone(),
+        workflows,
+        credentials: vec![connector],
     }
 }
 

@@ -5,7 +5,9 @@
 //! format (camelCase names, absent fields left out) and read it back, which the sandbox's own
 //! tests do; `alloy-api`'s models decode what they write.
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -249,6 +251,392 @@ pub(crate) struct OfficialError {
     pub(crate) message: String,
 }
 
+// ---- What the sandbox answers for the official-only operations ------------------------------
+
+/// One object in the official contract's envelope: `{"data": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DataItem<T> {
+    pub(crate) data: T,
+}
+
+/// A user as the official `GET /users`, `GET /users/{userId}` and `PUT /users/{userId}`
+/// answer it. The reference makes all three fields required on `get-a-user`, so a user
+/// created without a full name shows `""`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OfficialUser {
+    pub(crate) user_id: String,
+    pub(crate) full_name: String,
+    pub(crate) username: String,
+}
+
+/// `{"success": true}`: `DELETE /users/{userId}` and
+/// `DELETE /users/{userId}/credentials/{credentialId}`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SuccessFlag {
+    pub(crate) success: bool,
+}
+
+/// `{"deleted": true}`: `DELETE /workflows/{workflowId}`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct DeletedResponse {
+    pub(crate) deleted: bool,
+}
+
+/// A user of `POST /users/batch`, in the request and in the answer's `invalidUsers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchUser {
+    pub(crate) username: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) full_name: Option<String>,
+}
+
+/// The answer of `POST /users/batch`: a summary and the users that were not created because
+/// they already existed (or appeared twice in the batch).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BatchResult {
+    pub(crate) message: String,
+    pub(crate) invalid_users: Vec<BatchUser>,
+}
+
+/// The answer of `GET /workflows/{workflowId}?userId=`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorkflowDetail {
+    pub(crate) workflow_id: String,
+    pub(crate) name: String,
+    /// When the workflow was installed for the user (absent when it is not installed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) created_at: Option<DateTime<Utc>>,
+    /// When the user's installation last changed (absent when it is not installed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) updated_at: Option<DateTime<Utc>>,
+    pub(crate) installed: bool,
+    pub(crate) active: bool,
+    /// The installed version's number, or the latest version's when not installed.
+    pub(crate) version: u32,
+    pub(crate) integration_id: String,
+    pub(crate) connectors: Vec<WorkflowConnector>,
+}
+
+/// A connector of `GET /workflows/{workflowId}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorkflowConnector {
+    pub(crate) connector_name: String,
+    pub(crate) connector_id: String,
+    pub(crate) connector: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+}
+
+/// An entry of `GET /workflows/{workflowId}/users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorkflowUser {
+    pub(crate) username: String,
+    pub(crate) full_name: String,
+    pub(crate) user_id: String,
+    pub(crate) workflow_active: bool,
+    pub(crate) installed_version: u32,
+    pub(crate) installed_at: DateTime<Utc>,
+}
+
+/// The answer of `GET /workflows/{workflowId}/analytics`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WorkflowAnalytics {
+    pub(crate) total_app_actions: u64,
+    pub(crate) total_workflow_runs: u64,
+    pub(crate) total_errors: u64,
+}
+
+/// An entry of `GET /events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct EventInfo {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) body: Value,
+}
+
+/// The answer of `GET /logs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct LogPage {
+    pub(crate) notifications: Vec<Notification>,
+    pub(crate) last_fetched: DateTime<Utc>,
+    pub(crate) pagination: Pagination,
+}
+
+/// The pagination of `GET /logs`; `currentPage` counts from 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Pagination {
+    pub(crate) total_items: u64,
+    pub(crate) total_pages: u64,
+    pub(crate) current_page: u64,
+    pub(crate) page_size: u64,
+}
+
+/// One entry (a workflow run) of `GET /logs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Notification {
+    #[serde(rename = "_id")]
+    pub(crate) id: String,
+    pub(crate) message: String,
+    pub(crate) data: NotificationData,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) started_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) completed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) created_at: Option<DateTime<Utc>>,
+    pub(crate) custom_version: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) workflow_version: Option<u32>,
+    pub(crate) team_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) forge_workflow_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) workflow_id: Option<String>,
+    pub(crate) user_id: String,
+    pub(crate) user: NotificationUser,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) forge_workflow: Option<ForgeWorkflow>,
+}
+
+/// The execution a notification is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotificationData {
+    pub(crate) execution_id: String,
+    pub(crate) execution_uuid: String,
+}
+
+/// The user of a notification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct NotificationUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) full_name: Option<String>,
+}
+
+/// The parent workflow of a notification, with its integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ForgeWorkflow {
+    pub(crate) name: String,
+    pub(crate) integration_id: ForgeIntegration,
+}
+
+/// The integration of a notification's parent workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ForgeIntegration {
+    #[serde(rename = "_id")]
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) block_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+}
+
+/// The answer of `GET /integrations/{integrationId}?userId=`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct IntegrationDetail {
+    pub(crate) integration_id: String,
+    pub(crate) app: String,
+    pub(crate) installed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+    pub(crate) workflows: Vec<OfficialWorkflow>,
+    pub(crate) credentials: Vec<String>,
+}
+
+/// A block of an installation form: what one workflow's block needs filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FormBlock {
+    pub(crate) workflow_id: String,
+    pub(crate) app: String,
+    pub(crate) block_id: String,
+    pub(crate) fields: Vec<FormField>,
+}
+
+/// A field of an installation form block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FormField {
+    pub(crate) name: String,
+    pub(crate) display_name: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) required: bool,
+}
+
+/// The answer of `POST /headless/startInstallation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StartedInstallation {
+    pub(crate) data: Vec<FormBlock>,
+    pub(crate) installation_id: String,
+}
+
+/// An installation as `GET /installations` and `GET /installations/{installationId}` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Installation {
+    pub(crate) installation_id: String,
+    pub(crate) integration_id: String,
+    pub(crate) user_id: String,
+    pub(crate) form_data: Vec<FormBlock>,
+    /// The credential used for each app, by app (connector) name.
+    pub(crate) credential_ids: BTreeMap<String, String>,
+    pub(crate) workflow_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) installed_at: Option<DateTime<Utc>>,
+    pub(crate) enabled: bool,
+}
+
+/// An installation as `POST /headless/editInstallation` answers it: with the form values it
+/// was completed with (`installedData`) and without `enabled`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EditedInstallation {
+    pub(crate) installation_id: String,
+    pub(crate) integration_id: String,
+    pub(crate) user_id: String,
+    pub(crate) form_data: Vec<FormBlock>,
+    pub(crate) credential_ids: BTreeMap<String, String>,
+    pub(crate) workflow_ids: Vec<String>,
+    pub(crate) installed_data: Vec<SubmittedBlock>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) installed_at: Option<DateTime<Utc>>,
+}
+
+/// The answer of `GET /headless/oauthUrl`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OauthUrl {
+    pub(crate) oauth_url: String,
+}
+
+/// The answer of `POST /headless/credentials`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedCredential {
+    pub(crate) success: bool,
+    pub(crate) credential_id: String,
+}
+
+/// An entry of `GET /credentials/users/{userId}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CredentialInfo {
+    pub(crate) credential_id: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+}
+
+/// What an app's credential needs (`GET /metadata/credentials[/{credentialName}]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CredentialMetadata {
+    pub(crate) connector: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) icon: Option<String>,
+    pub(crate) is_oauth: bool,
+    pub(crate) properties: Vec<CredentialProperty>,
+}
+
+/// A property of an app's credential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CredentialProperty {
+    pub(crate) name: String,
+    pub(crate) display_name: String,
+    pub(crate) description: String,
+}
+
+/// The answer of `GET /analytics/usage` (inside `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AppUsage {
+    pub(crate) start_date: NaiveDate,
+    pub(crate) end_date: NaiveDate,
+    pub(crate) executions_limit: u64,
+    pub(crate) seven_days: u64,
+    pub(crate) thirty_days: u64,
+    pub(crate) last_three_months: u64,
+    pub(crate) billing_cycle: u64,
+    pub(crate) app_actions: u64,
+    pub(crate) api_actions: u64,
+}
+
+/// The answer of `GET /analytics/detail-usage-time` (inside `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UsageOverTime {
+    pub(crate) start_date: NaiveDate,
+    pub(crate) end_date: NaiveDate,
+    pub(crate) total_actions: u64,
+    pub(crate) data: Vec<UsagePeriod>,
+    pub(crate) time_period: String,
+}
+
+/// One day of `GET /analytics/detail-usage-time`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UsagePeriod {
+    pub(crate) app_actions: u64,
+    pub(crate) month: String,
+    pub(crate) year: i32,
+    pub(crate) date: NaiveDate,
+    pub(crate) api_actions: u64,
+    pub(crate) count: u64,
+}
+
+/// The answer of `GET /analytics/detail-usage-user` (inside `data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserUsage {
+    pub(crate) user_name: String,
+    pub(crate) user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user_created_date: Option<DateTime<Utc>>,
+    pub(crate) is_deleted: bool,
+    pub(crate) start_date: NaiveDate,
+    pub(crate) end_date: NaiveDate,
+    pub(crate) total_actions: u64,
+    pub(crate) data: Vec<UserUsagePeriod>,
+    pub(crate) time_period: String,
+}
+
+/// One day of `GET /analytics/detail-usage-user`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserUsagePeriod {
+    pub(crate) month: String,
+    pub(crate) user_name: String,
+    pub(crate) is_deleted: bool,
+    pub(crate) date: NaiveDate,
+    pub(crate) user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) user_created_date: Option<NaiveDate>,
+    pub(crate) api_actions: u64,
+    pub(crate) count: u64,
+    pub(crate) app_actions: u64,
+}
+
 // ---- What the sandbox reads ----------------------------------------------------------------
 
 /// The body of `POST /users`.
@@ -322,6 +710,101 @@ pub(crate) struct UpgradeWorkflowRequest {
     pub(crate) user_id: String,
     #[serde(default)]
     pub(crate) version: Option<String>,
+}
+
+/// The body of `PUT /users/{userId}`: the fields to change.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UpdateUserRequest {
+    #[serde(default)]
+    pub(crate) username: Option<String>,
+    #[serde(default)]
+    pub(crate) full_name: Option<String>,
+}
+
+/// The body of `POST /users/batch`.
+#[derive(Deserialize)]
+pub(crate) struct BatchCreateRequest {
+    pub(crate) users: Vec<BatchUser>,
+}
+
+/// The body of `POST /run/workflow`: `userId`, `data` (an object) and the workflow by
+/// `workflowId` or `workflowName`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RunWorkflowRequest {
+    #[serde(default)]
+    pub(crate) workflow_id: Option<String>,
+    #[serde(default)]
+    pub(crate) workflow_name: Option<String>,
+    pub(crate) user_id: String,
+    pub(crate) data: serde_json::Map<String, Value>,
+}
+
+/// The body of `POST /headless/startInstallation`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct StartInstallationRequest {
+    pub(crate) user_id: String,
+    pub(crate) integration_id: String,
+    #[serde(default)]
+    pub(crate) credential_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) workflow_ids: Option<Vec<String>>,
+}
+
+/// The body of `POST /headless/completeInstallation`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CompleteInstallationRequest {
+    pub(crate) installation_id: String,
+    pub(crate) data: Vec<SubmittedBlock>,
+}
+
+/// One filled-in block of `POST /headless/completeInstallation` (and `installedData`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SubmittedBlock {
+    pub(crate) workflow_id: String,
+    pub(crate) block_id: String,
+    #[serde(default)]
+    pub(crate) fields: Vec<FieldValue>,
+}
+
+/// One filled-in field of a block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct FieldValue {
+    pub(crate) name: String,
+    pub(crate) value: String,
+}
+
+/// The body of `POST /headless/editInstallation`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EditInstallationRequest {
+    pub(crate) user_id: String,
+    pub(crate) integration_id: String,
+    #[serde(default)]
+    pub(crate) credential_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) installation_id: Option<String>,
+}
+
+/// The body of `POST /headless/credentials`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreateCredentialRequest {
+    pub(crate) credential: CredentialBody,
+    pub(crate) user_id: String,
+}
+
+/// The `credential` of `POST /headless/credentials`: the app (`type`) and its fields.
+#[derive(Deserialize)]
+pub(crate) struct CredentialBody {
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    #[serde(default)]
+    pub(crate) data: Option<serde_json::Map<String, Value>>,
 }
 
 #[cfg(test)]

@@ -39,6 +39,7 @@ pub fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: 
                         | "example"
                         | "default"
                         | "additionalProperties"
+                        | "maxItems"
                 ),
             "the conformance check does not support the schema keyword `{key}`"
         );
@@ -113,6 +114,16 @@ pub fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, problems: 
                 validate(doc, extra, v, &format!("{at}.{name}"), problems);
             }
         }
+    }
+    if let (Some(max), Some(array)) = (
+        schema.get("maxItems").and_then(Value::as_u64),
+        value.as_array(),
+    ) && array.len() as u64 > max
+    {
+        problems.push(format!(
+            "{at}: {} items, at most {max} allowed",
+            array.len()
+        ));
     }
     if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
         for (i, v) in array.iter().enumerate() {

@@ -14,13 +14,26 @@
 //! fields and values the API gains without breaking code that reads these types. Read fields
 //! directly; build requests with their constructors.
 
+mod analytics;
+mod credentials;
 mod de;
+mod installations;
 mod integrations;
 mod logs;
 mod runs;
 mod users;
 mod workflows;
 
+pub use analytics::{Date, UsageOverTime, UsagePeriod, UsageSummary, UserUsage, UserUsagePeriod};
+pub use credentials::{
+    CreateCredentialRequest, CreatedCredential, Credential, CredentialList, CredentialMetadata,
+    CredentialMetadataList, CredentialProperty, NewCredential, OAuthProperties, OAuthUrl,
+};
+pub use installations::{
+    BlockValues, CompleteInstallationRequest, EditInstallationRequest, EditedInstallation,
+    FieldValue, FormBlock, FormField, Installation, InstallationDetail, InstallationList,
+    StartInstallationRequest, StartedInstallation,
+};
 pub use integrations::{
     Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,
 };

@@ -6,11 +6,22 @@
 
 mod conformance;
 mod custom_endpoints;
+mod e2e_analytics;
+mod e2e_common;
+mod e2e_core;
+mod e2e_credentials;
+mod e2e_installations;
 mod errors;
 mod faults;
 mod lints;
+mod official_operation;
+mod pagination;
 mod pass;
 mod prism_check;
 mod sandbox;
 mod test_double;
 mod wire;
+mod wire_analytics;
+mod wire_credentials;
+mod wire_installations;
+mod wire_official;
