@@ -5,17 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::HeaderValue;
 use http::uri::{Authority, Scheme};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use url::Url;
 
 use crate::client::{BEARER, Client, HttpClient, Inner};
-use crate::connect;
 use crate::redact::{ApiKey, RedactedUrl};
 use crate::{Error, RetryPolicy};
+use crate::{connect, uri};
 
 /// The base URL of the live service: the server of Alloy's 2025-09 reference.
 ///
@@ -111,6 +109,12 @@ impl ClientBuilder {
     /// Sets the base URL; [`DEFAULT_BASE_URL`] unless set. It must be `https`, except for a
     /// loopback host (`127.0.0.1`, `[::1]`, `localhost`) or with
     /// [`allow_insecure_http`](Self::allow_insecure_http).
+    ///
+    /// [`build`](Self::build) also refuses user info, a query or a fragment, `.` and `..`
+    /// path segments, and any non-ASCII character: write an internationalized host name in
+    /// its punycode (`xn--`) form and percent-encode the path. An IPv4 address must be in
+    /// dotted-decimal form (`127.0.0.1`). Spaces and control characters around the URL are
+    /// ignored.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -206,10 +210,11 @@ impl ClientBuilder {
 
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let origin = Origin::of(&base_url)?;
-        let (http, proxy_authorization) = http_client(&base_url, &origin, connect_timeout)?;
+        let (http, proxy_authorization) = http_client(&origin, connect_timeout)?;
         // Over HTTP/1.1 only, the client writes `Host` from a prebuilt value; when HTTP/2 may
         // be negotiated, the pool adds it to HTTP/1.1 requests only.
-        let host = (base_url.scheme() == "http" || !cfg!(feature = "http2")).then_some(origin.host);
+        let host =
+            (origin.scheme == Scheme::HTTP || !cfg!(feature = "http2")).then_some(origin.host);
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -242,22 +247,15 @@ struct Origin {
 }
 
 impl Origin {
-    fn of(url: &Url) -> Result<Self, Error> {
-        let host = url.host_str().unwrap_or_default();
-        let authority = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        let invalid = |_| Error::config("invalid base URL: its host cannot be sent");
+    /// The origin of a base URL as [`parse_base_url`] returns it: `http` or `https`, and an
+    /// authority of host and non-default port only.
+    fn of(url: &http::Uri) -> Result<Self, Error> {
+        let invalid = || Error::config("invalid base URL: its host cannot be sent");
+        let authority = url.authority().ok_or_else(invalid)?.clone();
         Ok(Self {
-            scheme: if url.scheme() == "https" {
-                Scheme::HTTPS
-            } else {
-                Scheme::HTTP
-            },
-            host: HeaderValue::from_str(&authority).map_err(|_| invalid(()))?,
-            authority: Authority::from_maybe_shared(Bytes::from(authority))
-                .map_err(|_| invalid(()))?,
+            scheme: url.scheme().ok_or_else(invalid)?.clone(),
+            host: HeaderValue::from_str(authority.as_str()).map_err(|_| invalid())?,
+            authority,
         })
     }
 }
@@ -267,7 +265,6 @@ impl Origin {
 /// bounded by `connect_timeout`, idle connections kept 90 s. Also returns the
 /// `Proxy-Authorization` a forwarding proxy wants on every request.
 fn http_client(
-    base_url: &Url,
     origin: &Origin,
     connect_timeout: Duration,
 ) -> Result<(HttpClient, Option<HeaderValue>), Error> {
@@ -292,7 +289,7 @@ fn http_client(
     builder
         .pool_idle_timeout(Duration::from_secs(90))
         .pool_timer(TokioTimer::new())
-        .set_host(base_url.scheme() == "https" && cfg!(feature = "http2"));
+        .set_host(origin.scheme == Scheme::HTTPS && cfg!(feature = "http2"));
     Ok((builder.build(connector), proxied.forward_auth))
 }
 
@@ -310,46 +307,110 @@ fn api_version(version: &str) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(version).map_err(|_| Error::config("invalid API version"))
 }
 
-/// Parses and checks a base URL: http(s), no query or fragment, `https` unless loopback or
-/// allowed. Errors show the URL without user info or query, which could hold secrets.
-fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+/// Parses and checks a base URL: http(s), a host, no user info, query or fragment, no `.` or
+/// `..` path segment, `https` unless loopback or allowed. Returns it normalized: lowercase
+/// scheme and host, no default port. Errors show the URL without user info, query or
+/// fragment, which could hold secrets.
+fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<http::Uri, Error> {
+    // What `.env` files and shells leave around a value.
+    let raw = raw.trim_matches(|c: char| c.is_ascii_whitespace() || c.is_ascii_control());
     let shown = RedactedUrl(raw);
+    // Unparseable, it is shown escaped in backticks or not at all.
     let url =
-        Url::parse(raw).map_err(|e| Error::config(format!("invalid base URL {shown}: {e}")))?;
-    if url.cannot_be_a_base() || url.host().is_none() {
-        return Err(Error::config(format!(
-            "invalid base URL `{shown}`: no host"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
+        uri::parse(raw).map_err(|e| Error::config(format!("invalid base URL {shown}: {e}")))?;
+    if url.query || url.fragment {
         return Err(Error::config(format!(
             "invalid base URL `{shown}`: it cannot have a query or fragment"
         )));
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.user_info {
         return Err(Error::config(
             "invalid base URL: it cannot carry credentials; use the API key",
         ));
     }
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if allow_insecure_http || is_loopback(&url) => Ok(url),
-        "http" => Err(Error::config(format!(
-            "refusing plain http for `{shown}`: the API key would travel in clear text; use \
-             https, a loopback address, or ClientBuilder::allow_insecure_http(true)"
-        ))),
-        other => Err(Error::config(format!(
-            "invalid base URL `{shown}`: unsupported scheme `{other}`"
-        ))),
+    if let Err(why) = check_host(&url.host) {
+        return Err(Error::config(format!("invalid base URL `{shown}`: {why}")));
     }
+    if url.path.split('/').any(is_dot_segment) {
+        return Err(Error::config(format!(
+            "invalid base URL `{shown}`: its path cannot have `.` or `..` segments"
+        )));
+    }
+    match url.scheme.as_str() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url.host) => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "refusing plain http for `{shown}`: the API key would travel in clear text; use \
+                 https, a loopback address, or ClientBuilder::allow_insecure_http(true)"
+            )));
+        }
+        other => {
+            return Err(Error::config(format!(
+                "invalid base URL `{shown}`: unsupported scheme `{other}`"
+            )));
+        }
+    }
+    let authority = match url.port {
+        Some(port) => format!("{}:{port}", url.host),
+        None => url.host,
+    };
+    http::Uri::builder()
+        .scheme(url.scheme.as_str())
+        .authority(authority)
+        .path_and_query(url.path)
+        .build()
+        .map_err(|e| Error::config(format!("invalid base URL `{shown}`: {e}")))
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
+/// Checks a host as written: a bracketed IPv6 address, an IPv4 address in dotted-decimal
+/// form, or a name of ASCII letters, digits, `-`, `_` and `.`. A name whose last label is a
+/// number is taken for a malformed IPv4 address (`127.1`, `0x7f.1`), as browsers take it.
+fn check_host(host: &str) -> Result<(), &'static str> {
+    if let Some(ip) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return match ip.parse::<std::net::Ipv6Addr>() {
+            Ok(_) => Ok(()),
+            Err(_) => Err("invalid IPv6 address"),
+        };
+    }
+    if !host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err("invalid host");
+    }
+    let last = host
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    let numeric = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())
+        || last
+            .strip_prefix("0x")
+            .or_else(|| last.strip_prefix("0X"))
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if numeric && host.parse::<std::net::Ipv4Addr>().is_err() {
+        return Err("an IPv4 address must be in dotted-decimal form, such as `127.0.0.1`");
+    }
+    Ok(())
+}
+
+/// Whether a path segment is `.` or `..`, percent-encoded or not.
+fn is_dot_segment(segment: &str) -> bool {
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    dots == "." || dots == ".."
+}
+
+/// Whether a checked host is a loopback address or `localhost`.
+fn is_loopback(host: &str) -> bool {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(ip) => ip
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => match host.parse::<std::net::Ipv4Addr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => host.eq_ignore_ascii_case("localhost"),
+        },
     }
 }
 
@@ -429,6 +490,55 @@ mod tests {
         assert!(parse_base_url("ftp://api.example.com", true).is_err());
         assert!(parse_base_url("https://u:p@api.example.com", false).is_err());
         assert!(parse_base_url("https://api.example.com/?a=b", false).is_err());
+        assert!(parse_base_url("https://api.example.com/#a", false).is_err());
+        assert!(parse_base_url("http://127.1", false).is_err());
+        assert!(parse_base_url("http://127.0.0.1.example.com", false).is_err());
+        assert!(parse_base_url("http://[::ffff:127.0.0.1]", false).is_err());
+        assert!(parse_base_url("http://127.42.0.1", false).is_ok());
+        assert!(parse_base_url("http://LocalHost", false).is_ok());
+    }
+
+    #[test]
+    fn base_urls_are_normalized() {
+        for (raw, normal) in [
+            ("HTTPS://API.Example.com:443", "https://api.example.com/"),
+            (
+                " https://api.example.com/2025-09/\n",
+                "https://api.example.com/2025-09/",
+            ),
+            ("http://[::1]:8080/v1", "http://[::1]:8080/v1"),
+            ("http://localhost:80", "http://localhost/"),
+            (
+                "https://h.example:8443/a%20b",
+                "https://h.example:8443/a%20b",
+            ),
+        ] {
+            assert_eq!(
+                parse_base_url(raw, false).unwrap().to_string(),
+                normal,
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_the_url_crate_would_have_rewritten_is_refused() {
+        for (raw, why) in [
+            ("https://bücher.example", "punycode"),
+            ("https://api.example.com/ä", "punycode"),
+            ("https://0x7f.1", "dotted-decimal"),
+            ("https://10.1", "dotted-decimal"),
+            ("https://api.example.com/a/../b", "segments"),
+            ("https://api.example.com/%2E/b", "segments"),
+            ("https://a!b.example", "invalid host"),
+            ("https://[::g]", "IPv6"),
+            ("https://api.example.com:99999", "port"),
+            ("https://:443", "no host"),
+            ("api.example.com", "absolute"),
+        ] {
+            let error = parse_base_url(raw, true).unwrap_err().to_string();
+            assert!(error.contains(why), "{raw}: {error}");
+        }
     }
 
     #[test]

@@ -14,7 +14,6 @@ use http::uri::{Authority, PathAndQuery, Scheme};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Body as _;
 use tokio::time::Instant;
-use url::Url;
 
 use crate::builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
@@ -56,7 +55,7 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) http: HttpClient,
-    pub(crate) base_url: Url,
+    pub(crate) base_url: http::Uri,
     /// The base URL's path without its trailing `/`, prefixed to every endpoint's path.
     pub(crate) base_path: String,
     /// The base URL's scheme and authority, parsed once, cloned into every request's URI.
@@ -97,8 +96,9 @@ impl Client {
         builder.build()
     }
 
-    /// Returns the base URL every endpoint path is appended to.
-    pub fn base_url(&self) -> &Url {
+    /// Returns the base URL every endpoint path is appended to, as the builder checked and
+    /// normalized it: lowercase scheme and host, no default port.
+    pub fn base_url(&self) -> &http::Uri {
         &self.inner.base_url
     }
 
@@ -311,7 +311,7 @@ impl Transport for Client {
         }
         let inner = &*self.inner;
         let span = request.span();
-        if let Some(host) = inner.base_url.host_str() {
+        if let Some(host) = inner.base_url.host() {
             span.record("server.address", host);
         }
         let idempotent = request.endpoint().idempotent();
@@ -389,7 +389,7 @@ const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &self.inner.base_url.to_string())
             .field("api_key", &"<redacted>")
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)

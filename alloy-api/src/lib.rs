@@ -62,6 +62,7 @@ mod request;
 mod response;
 mod retry;
 mod transport;
+mod uri;
 
 pub mod models;
 

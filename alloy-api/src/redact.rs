@@ -9,7 +9,8 @@
 use std::fmt;
 
 use bytes::Bytes;
-use url::Url;
+
+use crate::uri;
 
 /// What stands in for a secret wherever one would have been shown.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -58,7 +59,7 @@ pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
 
 impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Ok(url) = Url::parse(self.0) else {
+        let Ok(url) = uri::parse(self.0) else {
             // Show a typo (`production.runalloy.com`), not what might hold credentials.
             return if self.0.len() <= 200 && !self.0.contains(['@', '?', '#']) {
                 write!(f, "`{}`", self.0.escape_debug())
@@ -66,21 +67,15 @@ impl fmt::Display for RedactedUrl<'_> {
                 f.write_str("<unparseable URL>")
             };
         };
-        f.write_str(url.scheme())?;
-        f.write_str("://")?;
-        if let Some(host) = url.host_str() {
-            f.write_str(host)?;
-        }
-        if let Some(port) = url.port() {
+        write!(f, "{}://{}", url.scheme, url.host)?;
+        if let Some(port) = url.port {
             write!(f, ":{port}")?;
         }
-        if !url.cannot_be_a_base() {
-            f.write_str(url.path())?;
-        }
-        if url.query().is_some() {
+        f.write_str(&url.path)?;
+        if url.query {
             write!(f, "?{REDACTED}")?;
         }
-        if url.fragment().is_some() {
+        if url.fragment {
             write!(f, "#{REDACTED}")?;
         }
         Ok(())
@@ -155,6 +150,14 @@ mod tests {
             ("production.runalloy.com", "`production.runalloy.com`"),
             ("not a url?key=s", "<unparseable URL>"),
             ("nope@secret", "<unparseable URL>"),
+            // What `http::Uri` alone would take for a host and a port.
+            ("https://user:p/w@api.example.com", "<unparseable URL>"),
+            ("https://user:pw#x@api.example.com", "<unparseable URL>"),
+            (
+                "https://api.example.com/p#f?x",
+                "https://api.example.com/p#<redacted>",
+            ),
+            ("https://bücher.example/", "`https://bücher.example/`"),
         ] {
             assert_eq!(RedactedUrl(raw).to_string(), shown);
         }
