@@ -164,11 +164,7 @@ impl Client {
         let http = self
             .http_request(request)
             .map_err(|e| (Outcome::Unsendable, e))?;
-        let response = inner
-            .http
-            .request(http)
-            .await
-            .map_err(|e| classify(e, inner))?;
+        let response = self.send(http).await.map_err(|e| classify(e, inner))?;
         let (head, mut incoming) = response.into_parts();
         let status = head.status;
         let declared = incoming.size_hint().exact();
@@ -208,6 +204,16 @@ impl Client {
             headers: head.headers,
             body: body.into_bytes(),
         })
+    }
+
+    /// Hands the request to the pool. A plain function, not inlined, so that hyper's client
+    /// (the pool, connection set-up, the HTTP/1 and HTTP/2 state machines: most of the code a
+    /// call runs) is compiled once, in this crate. Called from the `async` body of
+    /// [`Transport::execute`], it would be compiled in every crate that awaits an endpoint,
+    /// since an `async` body is compiled where it is polled.
+    #[inline(never)]
+    fn send(&self, http: http::Request<Full<Bytes>>) -> hyper_util::client::legacy::ResponseFuture {
+        self.inner.http.request(http)
     }
 
     /// The API key, as sent after `Bearer `.
