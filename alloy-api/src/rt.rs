@@ -161,8 +161,28 @@ pub fn send<T, O, E>(
 where
     T: Transport + ?Sized,
 {
-    let endpoint = request.endpoint();
     let invalid = request.take_error();
+    let span = call_span(&mut request);
+    // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
+    let recorder = span.clone();
+    let call = async move {
+        let started = (!recorder.is_disabled()).then(Instant::now);
+        let result = match invalid {
+            Some(error) => Err(error),
+            None => transport.execute(request).await,
+        };
+        let result = checked(result, &recorder).and_then(decode);
+        report(&recorder, started, result.as_ref().err());
+        result.map_err(convert)
+    };
+    call.instrument(span)
+}
+
+/// The span of one call, also handed to the transport, which records on it explicitly
+/// whichever span is current when it runs. Not generic, like [`checked`] and [`report`], so
+/// that it is compiled once, here, rather than for each type an endpoint returns.
+fn call_span(request: &mut Request) -> tracing::Span {
+    let endpoint = request.endpoint();
     let span = tracing::info_span!(
         "alloy_api.call",
         otel.name = endpoint.operation(),
@@ -176,38 +196,35 @@ where
         retries = 0u32,
         duration_ms = tracing::field::Empty,
     );
-    // The transport records on the call's span explicitly, whichever span is current when
-    // it runs.
     request.set_span(span.clone());
-    // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
-    let recorder = span.clone();
-    let call = async move {
-        let started = (!recorder.is_disabled()).then(Instant::now);
-        let result = match invalid {
-            Some(error) => Err(error),
-            None => transport.execute(request).await,
-        };
-        let result = result.and_then(|response| {
-            recorder.record("http.response.status_code", response.status.as_u16());
-            if response.status.is_success() {
-                decode(response)
-            } else {
-                Err(Error::from_response(response))
-            }
-        });
-        if let Some(started) = started {
-            recorder.record("duration_ms", started.elapsed().as_millis() as u64);
+    span
+}
+
+/// Records the status of an answer on the call's span and turns a non-2xx one into its
+/// error.
+fn checked(result: Result<RawResponse, Error>, span: &tracing::Span) -> Result<RawResponse, Error> {
+    let response = result?;
+    span.record("http.response.status_code", response.status.as_u16());
+    if response.status.is_success() {
+        Ok(response)
+    } else {
+        Err(Error::from_response(response))
+    }
+}
+
+/// Records the outcome of a call: its duration when a subscriber listens (`started`), and
+/// either the success or the error, its type on the span.
+fn report(span: &tracing::Span, started: Option<Instant>, error: Option<&Error>) {
+    if let Some(started) = started {
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+    }
+    match error {
+        None => tracing::debug!("call succeeded"),
+        Some(error) => {
+            record_error_type(span, error);
+            tracing::warn!(error = %error, "call failed");
         }
-        match &result {
-            Ok(_) => tracing::debug!("call succeeded"),
-            Err(error) => {
-                record_error_type(&recorder, error);
-                tracing::warn!(error = %error, "call failed");
-            }
-        }
-        result.map_err(convert)
-    };
-    call.instrument(span)
+    }
 }
 
 /// Records the OpenTelemetry `error.type` of a failed call: the status code for an HTTP
