@@ -14,6 +14,7 @@ mod e2e_installations;
 mod errors;
 mod faults;
 mod lints;
+mod load;
 mod official_operation;
 mod pagination;
 mod pass;
