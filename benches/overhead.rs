@@ -5,7 +5,7 @@
 //! medians taken, so that other load on the machine cancels out:
 //!
 //! 1. `build`: no network. The generated endpoint (through `AlloyApi` on a `Transport` double
-//!    that builds the final `reqwest::Request` with the very code `Client` sends, then returns
+//!    that builds the final `http::Request` with the very code `Client` sends, then returns
 //!    the contract's example body) against the hand-written code building its
 //!    `reqwest::Request` and decoding the same body. Thread CPU time per call. Not like for
 //!    like: the hand-written client's headers and timeout live on its `reqwest::Client`,

@@ -1,5 +1,5 @@
 //! Criterion micro-benchmarks, no network: per operation, the generated endpoint (through
-//! `AlloyApi` on a `Transport` double that builds the final `reqwest::Request` exactly as
+//! `AlloyApi` on a `Transport` double that builds the final `http::Request` exactly as
 //! `Client` sends it, then answers with the contract's example body) against hand-written
 //! code building its `reqwest::Request` and decoding the same body. The hand-written client keeps
 //! its headers and timeout on the `reqwest::Client`, which reqwest adds when sending, so that

@@ -21,7 +21,23 @@ in full: `cargo check` and `cargo build` of the crate alone after touching it, m
 in it, and of the rlib. Per-endpoint costs are slopes between the smallest and largest N,
 which cancel cargo's fixed overhead.
 
+Clean release build (`--clean N`, default 38, the size of the API): CPU seconds (user +
+system of cargo and everything it runs) of `cargo build --release` from an empty target
+directory of
+
+  clean_gen   alloy-api and N annotated endpoints (the `gen_N` source): everything an
+              application of the generated client compiles;
+  clean_hand  the lean hand-written client of the same N endpoints with no alloy-api at all:
+              reqwest (rustls, HTTP/2, json), serde, serde_json, url, chrono, a copy of
+              alloy-api's models, and the form of benches/common/hand.rs (one
+              `reqwest::Client` with the defaults, a cloned `Url` per call with its segments
+              and query pairs, `.json`, `send`, `bytes`, `serde_json::from_slice`);
+
+--clean-reps builds of each, interleaved, each from an empty target directory. `--clean 0`
+skips it; `--only-clean` skips everything else.
+
 Usage: python3 scripts/compile-bench.py [--sizes 10,100,500] [--reps 3] [--dir DIR]
+           [--clean 38] [--clean-reps 2] [--only-clean]
 """
 
 import argparse
@@ -277,6 +293,278 @@ def hand_crate(n):
     return "\n".join(out) + "\n"
 
 
+LEAN_DEPENDENCIES = """\
+[dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "http2", "json"] }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+url = "2"
+http = "1"
+chrono = { version = "0.4", default-features = false, features = ["serde", "std", "now"] }
+"""
+
+LEAN_PRELUDE = """\
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use http::StatusCode;
+use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::RequestBuilder;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::models::*;
+
+#[derive(Debug)]
+pub enum HandError {
+    Api { status: StatusCode, error: Option<String>, message: Option<String> },
+    Decode(serde_json::Error),
+    Http(reqwest::Error),
+}
+
+impl From<reqwest::Error> for HandError {
+    fn from(error: reqwest::Error) -> Self {
+        Self::Http(error)
+    }
+}
+
+impl fmt::Display for HandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api { status, .. } => write!(f, "the API answered {status}"),
+            Self::Decode(e) => write!(f, "could not decode the response: {e}"),
+            Self::Http(e) => write!(f, "the request failed: {e}"),
+        }
+    }
+}
+
+pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, HandError> {
+    if !status.is_success() {
+        let parsed = serde_json::from_slice::<ErrorResponse>(body).unwrap_or_default();
+        return Err(HandError::Api { status, error: parsed.error, message: parsed.message });
+    }
+    serde_json::from_slice(body).map_err(HandError::Decode)
+}
+
+pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, HandError>> + Send + 'a>>;
+
+// What the copied models need of alloy-api's query traits, written by hand.
+pub trait QueryValue {
+    fn each_value(&self, f: &mut dyn FnMut(&str));
+}
+
+macro_rules! query_value {
+    ($($t:ty),*) => {$(
+        impl QueryValue for $t {
+            fn each_value(&self, f: &mut dyn FnMut(&str)) {
+                f(&self.to_string())
+            }
+        }
+    )*};
+}
+query_value!(str, String, bool, u32, u64, usize, i32, i64);
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        (**self).each_value(f)
+    }
+}
+
+impl<T: QueryValue> QueryValue for Option<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        if let Some(value) = self {
+            value.each_value(f)
+        }
+    }
+}
+
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn each_value(&self, f: &mut dyn FnMut(&str)) {
+        for value in self {
+            value.each_value(f)
+        }
+    }
+}
+
+pub struct QueryWriter<'a> {
+    url: &'a mut Url,
+    error: Option<String>,
+}
+
+impl QueryWriter<'_> {
+    pub fn pair(&mut self, key: &str, value: &dyn QueryValue) {
+        value.each_value(&mut |v| {
+            self.url.query_pairs_mut().append_pair(key, v);
+        });
+    }
+
+    pub fn invalid(&mut self, reason: impl Into<String>) {
+        self.error.get_or_insert_with(|| reason.into());
+    }
+}
+
+pub trait QueryParams {
+    fn write_query(&self, query: &mut QueryWriter<'_>);
+}
+
+pub struct Hand {
+    http: reqwest::Client,
+    base: Url,
+}
+
+impl Hand {
+    pub fn new(base_url: &str, api_key: &str) -> Self {
+        let base = Url::parse(base_url).expect("valid base URL");
+        let mut authorization = HeaderValue::try_from(format!("Bearer {api_key}")).expect("valid API key");
+        authorization.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, authorization);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, HeaderValue::from_static("alloy-api-rust/0.1.0"));
+        headers.insert("x-api-version", HeaderValue::from_static("2025-09"));
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.scheme() == "https")
+            .build()
+            .expect("reqwest client");
+        Self { http, base }
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        url.path_segments_mut().expect("base URL with a path").pop_if_empty().extend(segments);
+        url
+    }
+
+    fn url_for_user(&self, segments: &[&str], user_id: &str) -> Url {
+        let mut url = self.url(segments);
+        url.query_pairs_mut().append_pair("userId", user_id);
+        url
+    }
+
+    async fn call<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, HandError> {
+        let response = request.send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        decode(status, &body)
+    }
+}
+"""
+
+
+def lean_hand_crate(n):
+    """N endpoints in the lean hand-written form, over reqwest alone (models copied)."""
+    out = [f"//! The same {n} endpoints written by hand over reqwest, without alloy-api.",
+           "#![allow(missing_docs, dead_code, rustdoc::broken_intra_doc_links)]",
+           "pub mod models;", LEAN_PRELUDE, "impl Hand {"]
+    for i in range(n):
+        method, path, params, ret = SHAPES[i % len(SHAPES)]
+        segments = [f'"e{i}"'] + [
+            re.sub(r"<([^>]+)>", lambda m: next(p for p, _, r in params if r == "path"), f'"{s}"')
+            if not s.startswith("<") else next(p for p, _, r in params if r == "path")
+            for s in path.strip("/").split("/")
+        ]
+        query = [name for name, _, role in params if role == "query"]
+        url = (f"self.url_for_user(&[{', '.join(segments)}], {query[0]})" if query
+               else f"self.url(&[{', '.join(segments)}])")
+        chain = f"self.http.{method.lower()}({url})"
+        for name, _, role in params:
+            if role == "body":
+                chain += f".json({name})"
+        out.append(f"    pub async fn op_{i}(&self{signature_params(params)}) -> Result<{ret}, HandError> {{")
+        out.append(f"        self.call({chain}).await")
+        out.append("    }")
+    out.append("}")
+    out.append("")
+    for i in range(n):
+        _, _, params, ret = SHAPES[i % len(SHAPES)]
+        out.append(
+            f"pub fn call_{i}<'a>(c: &'a Hand{signature_params(params).replace(': &', ': &' + chr(39) + 'a ')})"
+            f" -> Call<'a, {ret}> {{ Box::pin(c.op_{i}({arg_names(params)})) }}"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write_clean_workspace(workdir, n):
+    """Two crates in a workspace of their own: clean_gen (alloy-api and N annotated
+    endpoints) and clean_hand (the same N endpoints by hand over reqwest, models copied)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "Cargo.toml").write_text(
+        "# Generated by scripts/compile-bench.py; throwaway.\n"
+        "[workspace]\nresolver = \"3\"\nmembers = [\"clean_gen\", \"clean_hand\"]\n"
+    )
+    lock = ROOT / "Cargo.lock"
+    if lock.exists() and not (workdir / "Cargo.lock").exists():
+        shutil.copy(lock, workdir / "Cargo.lock")
+    gen_deps = f'[dependencies]\nalloy-api = {{ path = "{ROOT / "alloy-api"}" }}\n'
+    for name, deps, source in (
+        ("clean_gen", gen_deps, gen_crate(n)),
+        ("clean_hand", LEAN_DEPENDENCIES, lean_hand_crate(n)),
+    ):
+        crate = workdir / name
+        (crate / "src").mkdir(parents=True, exist_ok=True)
+        (crate / "Cargo.toml").write_text(
+            f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n' + deps
+        )
+        (crate / "src" / "lib.rs").write_text(source)
+    models = workdir / "clean_hand" / "src" / "models"
+    if models.exists():
+        shutil.rmtree(models)
+    shutil.copytree(ROOT / "alloy-api" / "src" / "models", models)
+
+
+def clean_build_cpu(workdir, crate):
+    """CPU seconds (user + system, cargo and all it runs) of a release build of `crate` from
+    an empty target directory, and the wall time."""
+    target = workdir / "target-clean"
+    shutil.rmtree(target, ignore_errors=True)
+    env = dict(os.environ)
+    env["CARGO_TARGET_DIR"] = str(target)
+    env.pop("RUSTFLAGS", None)
+    before = os.times()
+    start = time.perf_counter()
+    result = subprocess.run(["cargo", "build", "--release", "-q", "-p", crate], cwd=workdir, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = os.times()
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"cargo build --release -p {crate} failed")
+    shutil.rmtree(target, ignore_errors=True)
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return cpu, wall
+
+
+def clean_builds(workdir, n, reps):
+    write_clean_workspace(workdir, n)
+    # Fetch once, so that no build pays for the network.
+    subprocess.run(["cargo", "fetch", "-q"], cwd=workdir, check=True)
+    runs = {"clean_gen": [], "clean_hand": []}
+    for rep in range(reps):
+        order = ("clean_gen", "clean_hand") if rep % 2 == 0 else ("clean_hand", "clean_gen")
+        for crate in order:
+            cpu, wall = clean_build_cpu(workdir, crate)
+            runs[crate].append((cpu, wall))
+            print(f"clean release build {crate}: {cpu:.1f} CPU s, {wall:.1f} s wall", file=sys.stderr)
+    print(f"\n### Clean release build, N={n} endpoints (CPU seconds, from an empty target directory)\n")
+    print("| run | alloy-api + generated | lean hand-written (reqwest) | ratio |")
+    print("|---:|---:|---:|---:|")
+    for rep in range(reps):
+        g, h = runs["clean_gen"][rep][0], runs["clean_hand"][rep][0]
+        print(f"| {rep + 1} | {g:.1f} | {h:.1f} | {g / h:.3f} |")
+    g = statistics.median(r[0] for r in runs["clean_gen"])
+    h = statistics.median(r[0] for r in runs["clean_hand"])
+    print(f"| median | {g:.1f} | {h:.1f} | **{g / h:.3f}** |")
+    return runs
+
+
 def write_workspace(workdir, sizes):
     members = [f"{kind}_{n}" for n in sizes for kind in ("gen", "hand")]
     workdir.mkdir(parents=True, exist_ok=True)
@@ -381,9 +669,17 @@ def main():
     parser.add_argument("--sizes", default="10,100,500")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--dir", default=str(ROOT / "target" / "compile-bench"))
+    parser.add_argument("--clean", type=int, default=38)
+    parser.add_argument("--clean-reps", type=int, default=2)
+    parser.add_argument("--only-clean", action="store_true")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     workdir = Path(opts.dir)
+    if opts.clean:
+        print(f"machine: {machine()}", file=sys.stderr)
+        clean_builds(workdir / "clean", opts.clean, opts.clean_reps)
+    if opts.only_clean:
+        return
     write_workspace(workdir, sizes)
 
     print(f"machine: {machine()}", file=sys.stderr)

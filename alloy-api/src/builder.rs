@@ -5,10 +5,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::header::HeaderValue;
+use http::uri::{Authority, Scheme};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use url::Url;
 
-use crate::client::{BEARER, Client, Inner};
+use crate::client::{BEARER, Client, HttpClient, Inner};
+use crate::connect;
 use crate::redact::{ApiKey, RedactedUrl};
 use crate::{Error, RetryPolicy};
 
@@ -74,7 +79,6 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     user_agent: Option<String>,
-    http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
@@ -89,7 +93,6 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
-            .field("http_client", &self.http.is_some())
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
@@ -123,8 +126,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets how long connecting may take; [`DEFAULT_CONNECT_TIMEOUT`] unless set. Ignored
-    /// when an existing [`reqwest::Client`] is supplied, which keeps its own setting.
+    /// Sets how long connecting (TCP, a proxy tunnel, the TLS handshake) may take;
+    /// [`DEFAULT_CONNECT_TIMEOUT`] unless set.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
@@ -144,15 +147,6 @@ impl ClientBuilder {
     #[must_use]
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
-        self
-    }
-
-    /// Reuses an existing [`reqwest::Client`] and its connection pool. Configure it not to
-    /// follow redirects (`redirect::Policy::none()`), or a redirect could carry the
-    /// `Authorization` header elsewhere.
-    #[must_use]
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -181,12 +175,15 @@ impl ClientBuilder {
 
     /// Builds the client, checking the configuration.
     ///
-    /// Unless an [`http_client`](Self::http_client) is supplied, the client speaks TLS
-    /// through rustls with its own configuration and the `ring` provider (it never installs
-    /// or reads a process-wide rustls provider, so an application is free to choose its own),
-    /// verifies certificates as the crate's TLS features say (see the crate documentation),
-    /// and follows no redirect: a 3xx answer is returned as [`Error::Api`], so the API key
-    /// never travels to another origin.
+    /// The client speaks TLS through rustls with its own configuration and the `ring`
+    /// provider (it never installs or reads a process-wide rustls provider, so an application
+    /// is free to choose its own), verifies certificates as the crate's TLS features say (see
+    /// the crate documentation), and follows no redirect: a 3xx answer is returned as
+    /// [`Error::Api`], so the API key never travels to another origin.
+    ///
+    /// A proxy set in the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, minus
+    /// `NO_PROXY`, and their lowercase forms) is used as curl uses it; it must be an `http://`
+    /// proxy (a `CONNECT` tunnel for an `https` base URL), or building fails.
     pub fn build(self) -> Result<Client, Error> {
         if self.api_key.0.is_empty() {
             return Err(Error::config("an API key is required"));
@@ -208,22 +205,21 @@ impl ClientBuilder {
                 })?;
 
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config()?)
-                .connect_timeout(connect_timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .https_only(!self.allow_insecure_http && base_url.scheme() == "https")
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
-        };
+        let origin = Origin::of(&base_url)?;
+        let (http, proxy_authorization) = http_client(&base_url, &origin, connect_timeout)?;
+        // Over HTTP/1.1 only, the client writes `Host` from a prebuilt value; when HTTP/2 may
+        // be negotiated, the pool adds it to HTTP/1.1 requests only.
+        let host = (base_url.scheme() == "http" || !cfg!(feature = "http2")).then_some(origin.host);
 
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
                 base_path,
+                scheme: origin.scheme,
+                authority: origin.authority,
+                host,
+                proxy_authorization,
                 authorization,
                 api_version,
                 user_agent,
@@ -236,6 +232,68 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The parts of the base URL every request's URI and `Host` are made of.
+struct Origin {
+    scheme: Scheme,
+    authority: Authority,
+    host: HeaderValue,
+}
+
+impl Origin {
+    fn of(url: &Url) -> Result<Self, Error> {
+        let host = url.host_str().unwrap_or_default();
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let invalid = |_| Error::config("invalid base URL: its host cannot be sent");
+        Ok(Self {
+            scheme: if url.scheme() == "https" {
+                Scheme::HTTPS
+            } else {
+                Scheme::HTTP
+            },
+            host: HeaderValue::from_str(&authority).map_err(|_| invalid(()))?,
+            authority: Authority::from_maybe_shared(Bytes::from(authority))
+                .map_err(|_| invalid(()))?,
+        })
+    }
+}
+
+/// The pooled HTTP client of one `Client`: rustls with the client's own configuration over
+/// TCP (with `TCP_NODELAY`, directly or through the environment's proxy), the whole connect
+/// bounded by `connect_timeout`, idle connections kept 90 s. Also returns the
+/// `Proxy-Authorization` a forwarding proxy wants on every request.
+fn http_client(
+    base_url: &Url,
+    origin: &Origin,
+    connect_timeout: Duration,
+) -> Result<(HttpClient, Option<HeaderValue>), Error> {
+    let mut tcp = HttpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    let base = http::Uri::builder()
+        .scheme(origin.scheme.clone())
+        .authority(origin.authority.clone())
+        .path_and_query("/")
+        .build()
+        .map_err(|e| Error::config(format!("invalid base URL: {e}")))?;
+    let proxied = connect::route_from_env(&base, tcp).map_err(Error::config)?;
+    // TLS with the client's configuration as it is (its ALPN included); the destination is
+    // always the base URL, so no scheme check is needed per connection.
+    let tls = hyper_rustls::HttpsConnector::from((proxied.route, tls_config()?));
+    let connector = connect::Timed {
+        inner: tls,
+        timeout: connect_timeout,
+    };
+    let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
+    builder
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_timer(TokioTimer::new())
+        .set_host(base_url.scheme() == "https" && cfg!(feature = "http2"));
+    Ok((builder.build(connector), proxied.forward_auth))
 }
 
 /// Checks an API version: non-empty, printable ASCII without spaces (`2025-09`), so that it is
@@ -297,7 +355,7 @@ fn is_loopback(url: &Url) -> bool {
 
 /// The rustls configuration of one client: the `ring` provider, safe protocol versions, the
 /// certificate verification the crate's features choose, and ALPN for the HTTP versions
-/// compiled in. Built per client and handed to reqwest, so no process-wide provider is read
+/// compiled in. Built per client and handed to the connector, so no process-wide provider is read
 /// or installed.
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());

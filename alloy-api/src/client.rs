@@ -3,19 +3,33 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
+    USER_AGENT,
+};
+use http::uri::{Authority, PathAndQuery, Scheme};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body as _;
+use tokio::time::Instant;
 use url::Url;
 
 use crate::builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
 };
+use crate::connect::{ConnectTimeout, Connector};
 use crate::error::TimeoutKind;
 use crate::redact::redact_secret;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
 use crate::{Error, RawResponse, Request, Transport};
+
+/// The pooled HTTP/1.1 (and, with the `http2` feature, HTTP/2) client underneath.
+pub(crate) type HttpClient = hyper_util::client::legacy::Client<Connector, Full<Bytes>>;
+
+const X_API_VERSION: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// A client for the Alloy Embedded API.
 ///
@@ -41,10 +55,18 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: HttpClient,
     pub(crate) base_url: Url,
     /// The base URL's path without its trailing `/`, prefixed to every endpoint's path.
     pub(crate) base_path: String,
+    /// The base URL's scheme and authority, parsed once, cloned into every request's URI.
+    pub(crate) scheme: Scheme,
+    pub(crate) authority: Authority,
+    /// The `Host` header, when the client sets it itself (only HTTP/1.1 can be spoken);
+    /// otherwise the pool sets it on HTTP/1.1 connections.
+    pub(crate) host: Option<HeaderValue>,
+    /// `Proxy-Authorization` for a forwarding proxy from the environment that wants it.
+    pub(crate) proxy_authorization: Option<HeaderValue>,
     pub(crate) authorization: HeaderValue,
     pub(crate) api_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
@@ -80,58 +102,76 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The URL of `request`. Its path is made of the template's literals and of path
-    /// parameters percent-encoded by [`Request`] so that none is a dot segment, so the URL
-    /// parser cannot normalise it into another route.
-    fn url_for(&self, request: &Request) -> Url {
+    /// The request that one attempt of `request` sends: the URI from the base URL's parts
+    /// and the already encoded path and query (nothing parsed again but a check of the path's
+    /// bytes), the client's headers from prebuilt values, the body shared, not copied.
+    fn http_request(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, Error> {
         let inner = &*self.inner;
-        let mut url = inner.base_url.clone();
-        if inner.base_path.is_empty() {
-            url.set_path(request.path());
-        } else {
-            let mut path = String::with_capacity(inner.base_path.len() + request.path().len());
-            path.push_str(&inner.base_path);
-            path.push_str(request.path());
-            url.set_path(&path);
+        let (path, query) = (request.path(), request.query_string());
+        let mut target = String::with_capacity(
+            inner.base_path.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
+        );
+        target.push_str(&inner.base_path);
+        target.push_str(path);
+        if target.is_empty() {
+            target.push('/');
         }
-        url.set_query(request.query_string());
-        url
-    }
+        if let Some(query) = query {
+            target.push('?');
+            target.push_str(query);
+        }
+        let mut uri = http::uri::Parts::default();
+        uri.scheme = Some(inner.scheme.clone());
+        uri.authority = Some(inner.authority.clone());
+        uri.path_and_query = Some(
+            PathAndQuery::from_maybe_shared(Bytes::from(target))
+                .map_err(|e| unsendable(e.into()))?,
+        );
+        let uri = http::Uri::from_parts(uri).map_err(|e| unsendable(e.into()))?;
 
-    fn http_request(&self, request: &Request, url: Url) -> reqwest::Request {
-        let inner = &*self.inner;
-        let mut http = reqwest::Request::new(request.method().to_http(), url);
-        *http.timeout_mut() = Some(inner.timeout);
+        let body = request.body().cloned().unwrap_or_default();
+        let mut http = http::Request::new(Full::new(body));
+        *http.method_mut() = request.method().to_http();
+        *http.uri_mut() = uri;
         let headers = http.headers_mut();
-        headers.reserve(5 + request.headers().len());
+        headers.reserve(7 + request.headers().len());
+        if let Some(host) = &inner.host {
+            headers.insert(HOST, host.clone());
+        }
         headers.insert(AUTHORIZATION, inner.authorization.clone());
-        headers.insert(API_VERSION_HEADER, inner.api_version.clone());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(X_API_VERSION, inner.api_version.clone());
+        headers.insert(ACCEPT, APPLICATION_JSON);
         headers.insert(USER_AGENT, inner.user_agent.clone());
+        if let Some(auth) = &inner.proxy_authorization {
+            headers.insert(PROXY_AUTHORIZATION, auth.clone());
+        }
         // An endpoint's header parameter replaces the client's default of the same name
         // (`Accept`, `User-Agent`) instead of sending both; the macro refuses parameters for
         // the headers the client must own (`Authorization`, `Content-Type`, `Host`, ...).
         for (name, value) in request.headers() {
             headers.insert(name.clone(), value.clone());
         }
-        if let Some(body) = request.body() {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            *http.body_mut() = Some(reqwest::Body::from(body.clone()));
+        if request.body().is_some() {
+            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
         }
-        http
+        Ok(http)
     }
 
     /// One attempt: send, then read the whole body within the size limit.
-    async fn attempt(&self, http: reqwest::Request) -> Result<RawResponse, (Outcome, Error)> {
+    async fn attempt(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
-        let mut response = inner
+        let http = self
+            .http_request(request)
+            .map_err(|e| (Outcome::Unsendable, e))?;
+        let response = inner
             .http
-            .execute(http)
+            .request(http)
             .await
             .map_err(|e| classify(e, inner))?;
-        let status = response.status();
-        let declared = response.content_length();
+        let (head, mut incoming) = response.into_parts();
+        let status = head.status;
+        let declared = incoming.size_hint().exact();
         if declared.is_some_and(|len| len > limit as u64) {
             return Err((Outcome::Status(status), Error::ResponseTooLarge { limit }));
         }
@@ -139,30 +179,33 @@ impl Client {
         // one comes, into a buffer sized from Content-Length (bounded by the limit above).
         let mut body = Body::Empty;
         let mut len = 0usize;
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
+        while let Some(frame) = incoming.frame().await {
+            match frame {
+                Ok(frame) => {
+                    let Ok(chunk) = frame.into_data() else {
+                        continue; // trailers
+                    };
                     len = len.saturating_add(chunk.len());
                     if len > limit {
                         return Err((Outcome::Status(status), Error::ResponseTooLarge { limit }));
                     }
                     body.push(chunk, declared.map_or(0, |d| d as usize));
                 }
-                Ok(None) => break,
+                // The head arrived, so the request did reach the server.
                 Err(e) => {
-                    // The head arrived, so the request did reach the server.
-                    let (outcome, error) = classify(e, inner);
-                    let outcome = match outcome {
-                        Outcome::Unsendable => Outcome::Unsendable,
-                        _ => Outcome::Lost,
-                    };
-                    return Err((outcome, error));
+                    return Err((
+                        Outcome::Lost,
+                        Error::Transport {
+                            maybe_sent: true,
+                            source: Box::new(e),
+                        },
+                    ));
                 }
             }
         }
         Ok(RawResponse {
             status,
-            headers: std::mem::take(response.headers_mut()),
+            headers: head.headers,
             body: body.into_bytes(),
         })
     }
@@ -172,12 +215,15 @@ impl Client {
         &self.inner.authorization.as_bytes()[BEARER.len()..]
     }
 
-    /// Builds the `reqwest::Request` that the first attempt of `request` sends, with the code
+    /// Builds the `http::Request` that an attempt of `request` sends, with the code
     /// [`Transport::execute`] uses. Not public API: lets the benchmarks compare generated and
     /// hand-written request building without a network.
     #[doc(hidden)]
-    pub fn __build_http_request(&self, request: &Request) -> reqwest::Request {
-        self.http_request(request, self.url_for(request))
+    pub fn __build_http_request(
+        &self,
+        request: &Request,
+    ) -> Result<http::Request<impl Sized>, Error> {
+        self.http_request(request)
     }
 }
 
@@ -217,36 +263,43 @@ impl Body {
     }
 }
 
-/// Sorts a reqwest error into what it means for retrying, and the error to report.
-fn classify(error: reqwest::Error, inner: &Inner) -> (Outcome, Error) {
-    // A failed connection (refused, DNS, TLS handshake, connect timeout) never carried the
-    // request: safe to retry whatever the method.
-    let connect = error.is_connect();
-    if error.is_timeout() {
-        return if connect {
-            (
-                Outcome::NotSent,
-                Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
-            )
-        } else {
-            (
-                Outcome::Lost,
-                Error::timeout(TimeoutKind::Attempt, inner.timeout),
-            )
-        };
+/// A request the HTTP layer cannot build: sending it again would fail the same way.
+fn unsendable(source: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    Error::Transport {
+        maybe_sent: false,
+        source,
     }
-    let outcome = if connect {
-        Outcome::NotSent
-    } else if error.is_builder() {
-        Outcome::Unsendable
-    } else {
-        Outcome::Lost
-    };
+}
+
+/// Sorts a failure to get a response head into what it means for retrying, and the error to
+/// report.
+fn classify(error: hyper_util::client::legacy::Error, inner: &Inner) -> (Outcome, Error) {
+    // A failed connection (refused, DNS, proxy, TLS handshake, connect timeout) never
+    // carried the request: safe to retry whatever the method.
+    if error.is_connect() {
+        let mut cause = std::error::Error::source(&error);
+        while let Some(e) = cause {
+            if e.is::<ConnectTimeout>() {
+                return (
+                    Outcome::NotSent,
+                    Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
+                );
+            }
+            cause = e.source();
+        }
+        return (
+            Outcome::NotSent,
+            Error::Transport {
+                maybe_sent: false,
+                source: Box::new(error),
+            },
+        );
+    }
     (
-        outcome,
+        Outcome::Lost,
         Error::Transport {
-            maybe_sent: outcome == Outcome::Lost,
-            source: Box::new(error.without_url()),
+            maybe_sent: true,
+            source: Box::new(error),
         },
     )
 }
@@ -258,33 +311,30 @@ impl Transport for Client {
         }
         let inner = &*self.inner;
         let span = request.span();
-        let mut url = Some(self.url_for(&request));
-        if let Some(host) = url.as_ref().and_then(Url::host_str) {
+        if let Some(host) = inner.base_url.host_str() {
             span.record("server.address", host);
         }
         let idempotent = request.endpoint().idempotent();
         let policy = &inner.retry;
         let started = Instant::now();
-        // `checked_add`: a policy may use `Duration::MAX` for "no deadline".
-        let deadline = started
-            .checked_add(policy.deadline)
-            .unwrap_or_else(|| started + FAR_FUTURE);
+        let deadline = after(started, policy.deadline);
+        let mut now = started;
         let mut retries = 0u32;
         let last = loop {
-            // The first attempt takes the URL; a retry, which is rare, builds it again.
-            let this_url = url.take().unwrap_or_else(|| self.url_for(&request));
-            let attempt = self.attempt(self.http_request(&request, this_url));
-            // reqwest bounds an attempt by `inner.timeout` (connect, send, the whole body):
-            // when that ends before the call's deadline, as a first attempt's does with the
-            // defaults, the deadline needs no timer of its own.
-            let result = if retries == 0 && inner.timeout <= policy.deadline {
-                attempt.await
-            } else {
-                match tokio::time::timeout_at(deadline.into(), attempt).await {
+            // One timer per attempt, for whichever limit ends first: the attempt's timeout
+            // (connect, send, the whole body) or the call's deadline.
+            let attempt_ends = after(now, inner.timeout);
+            let result =
+                match tokio::time::timeout_at(attempt_ends.min(deadline), self.attempt(&request))
+                    .await
+                {
                     Ok(result) => result,
+                    Err(_) if attempt_ends <= deadline => Err((
+                        Outcome::Lost,
+                        Error::timeout(TimeoutKind::Attempt, inner.timeout),
+                    )),
                     Err(_) => return Err(Error::timeout(TimeoutKind::Call, policy.deadline)),
-                }
-            };
+                };
             // What to return if this attempt is the last one: a non-2xx response stays a
             // response, so the runtime maps every status to an error in one place.
             let (outcome, server_wait, last) = match result {
@@ -316,12 +366,21 @@ impl Transport for Client {
                 "retrying"
             );
             tokio::time::sleep(wait).await;
+            now = Instant::now();
         };
         last.map(|mut response| {
             response.body = redact_secret(response.body, self.key());
             response
         })
     }
+}
+
+/// `start + limit`, or a far future when that does not fit in an `Instant` (a policy may use
+/// `Duration::MAX` for "no deadline").
+fn after(start: Instant, limit: Duration) -> Instant {
+    start
+        .checked_add(limit)
+        .unwrap_or_else(|| start + FAR_FUTURE)
 }
 
 /// Stands for "no deadline" when a configured one does not fit in an `Instant`.

@@ -54,6 +54,7 @@ extern crate self as alloy_api;
 mod api;
 mod builder;
 mod client;
+mod connect;
 mod error;
 mod paginate;
 mod redact;

@@ -33,7 +33,7 @@ pub fn ready<F: Future>(future: F) -> F::Output {
 // ---------------------------------------------------------------------------------------
 // Part 1: building the request and decoding the answer, no network
 
-/// A transport that builds the `reqwest::Request` exactly as `Client` sends it, then answers
+/// A transport that builds the `http::Request` exactly as `Client` sends it, then answers
 /// with a canned body instead of sending it.
 pub struct Canned {
     client: Client,
@@ -46,7 +46,11 @@ impl Transport for Canned {
         &self,
         request: Request,
     ) -> impl Future<Output = alloy_api::Result<RawResponse>> + Send {
-        black_box(self.client.__build_http_request(&request));
+        black_box(
+            self.client
+                .__build_http_request(&request)
+                .expect("the request builds"),
+        );
         std::future::ready(Ok(RawResponse::new(self.status, self.body.clone())))
     }
 }
