@@ -34,10 +34,12 @@ directory of
               and query pairs, `.json`, `send`, `bytes`, `serde_json::from_slice`);
 
 --clean-reps builds of each, interleaved, each from an empty target directory. `--clean 0`
-skips it; `--only-clean` skips everything else.
+skips it; `--only-clean` skips everything else. `--per-crate` also records the CPU seconds of
+every rustc run (through a RUSTC_WRAPPER of `/usr/bin/time`) and prints, per crate, the median
+over the builds of each side, and the sums of what only one side compiles.
 
 Usage: python3 scripts/compile-bench.py [--sizes 10,100,500] [--reps 3] [--dir DIR]
-           [--clean 38] [--clean-reps 2] [--only-clean]
+           [--clean 38] [--clean-reps 2] [--only-clean] [--per-crate]
 """
 
 import argparse
@@ -546,14 +548,31 @@ def write_clean_workspace(workdir, n):
     shutil.copytree(ROOT / "alloy-api" / "src" / "models", models)
 
 
-def clean_build_cpu(workdir, crate):
+# Records user and system CPU seconds of one rustc run, with the crate's name.
+RUSTC_TIMER = """\
+#!/bin/sh
+name=unknown; prev=
+for a in "$@"; do [ "$prev" = "--crate-name" ] && name=$a; prev=$a; done
+exec /usr/bin/time -a -o "$RUSTC_CPU_LOG" -f "%U %S $name" "$@"
+"""
+
+
+def clean_build_cpu(workdir, crate, per_crate_log=None):
     """CPU seconds (user + system, cargo and all it runs) of a release build of `crate` from
-    an empty target directory, and the wall time."""
+    an empty target directory, and the wall time. With `per_crate_log`, each rustc run's CPU
+    seconds are appended to that file."""
     target = workdir / "target-clean"
     shutil.rmtree(target, ignore_errors=True)
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = str(target)
     env.pop("RUSTFLAGS", None)
+    if per_crate_log:
+        timer = workdir / "rustc-timer.sh"
+        timer.write_text(RUSTC_TIMER)
+        timer.chmod(0o755)
+        per_crate_log.unlink(missing_ok=True)
+        env["RUSTC_WRAPPER"] = str(timer)
+        env["RUSTC_CPU_LOG"] = str(per_crate_log)
     before = os.times()
     start = time.perf_counter()
     result = subprocess.run(["cargo", "build", "--release", "-q", "-p", crate], cwd=workdir, env=env,
@@ -568,16 +587,53 @@ def clean_build_cpu(workdir, crate):
     return cpu, wall
 
 
-def clean_builds(workdir, n, reps):
+def rustc_cpu(log):
+    """CPU seconds per crate name from a RUSTC_TIMER log (build scripts add up under
+    `build_script_build`; cargo's probes of rustc under `unknown` and `___`)."""
+    per_crate = {}
+    for line in log.read_text().splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0][0].isdigit():
+            per_crate[fields[2]] = per_crate.get(fields[2], 0.0) + float(fields[0]) + float(fields[1])
+    return per_crate
+
+
+def per_crate_report(crates):
+    gen, hand = crates["clean_gen"], crates["clean_hand"]
+    names = set().union(*gen, *hand) - {"unknown", "___"}
+
+    def med(side, name):
+        return statistics.median(build.get(name, 0.0) for build in side)
+
+    only = {
+        "gen": {k: med(gen, k) for k in names if not any(k in b for b in hand)},
+        "hand": {k: med(hand, k) for k in names if not any(k in b for b in gen)},
+    }
+    print("\n### rustc CPU seconds per crate (median of each side's builds)\n")
+    print("| crate | alloy-api + generated | lean hand-written |")
+    print("|---|---:|---:|")
+    for k in sorted(names, key=lambda k: -max(med(gen, k), med(hand, k))):
+        if max(med(gen, k), med(hand, k)) >= 0.3:
+            print(f"| {k} | {med(gen, k):.1f} | {med(hand, k):.1f} |")
+    shared = names - set(only["gen"]) - set(only["hand"])
+    print(f"| **only this side** | {sum(only['gen'].values()):.1f} | {sum(only['hand'].values()):.1f} |")
+    print(f"| **both sides** | {sum(med(gen, k) for k in shared):.1f} | {sum(med(hand, k) for k in shared):.1f} |")
+
+
+def clean_builds(workdir, n, reps, per_crate=False):
     write_clean_workspace(workdir, n)
     # Fetch once, so that no build pays for the network.
     subprocess.run(["cargo", "fetch", "-q"], cwd=workdir, check=True)
     runs = {"clean_gen": [], "clean_hand": []}
+    crates = {"clean_gen": [], "clean_hand": []}
+    log = workdir / "rustc-cpu.log" if per_crate else None
     for rep in range(reps):
         order = ("clean_gen", "clean_hand") if rep % 2 == 0 else ("clean_hand", "clean_gen")
         for crate in order:
-            cpu, wall = clean_build_cpu(workdir, crate)
+            cpu, wall = clean_build_cpu(workdir, crate, log)
             runs[crate].append((cpu, wall))
+            if log:
+                crates[crate].append(rustc_cpu(log))
             print(f"clean release build {crate}: {cpu:.1f} CPU s, {wall:.1f} s wall", file=sys.stderr)
     print(f"\n### Clean release build, N={n} endpoints (CPU seconds, from an empty target directory)\n")
     print("| run | alloy-api + generated | lean hand-written (reqwest) | ratio |")
@@ -588,6 +644,8 @@ def clean_builds(workdir, n, reps):
     g = statistics.median(r[0] for r in runs["clean_gen"])
     h = statistics.median(r[0] for r in runs["clean_hand"])
     print(f"| median | {g:.1f} | {h:.1f} | **{g / h:.3f}** |")
+    if per_crate:
+        per_crate_report(crates)
     return runs
 
 
@@ -698,12 +756,13 @@ def main():
     parser.add_argument("--clean", type=int, default=38)
     parser.add_argument("--clean-reps", type=int, default=2)
     parser.add_argument("--only-clean", action="store_true")
+    parser.add_argument("--per-crate", action="store_true")
     opts = parser.parse_args()
     sizes = [int(s) for s in opts.sizes.split(",")]
     workdir = Path(opts.dir)
     if opts.clean:
         print(f"machine: {machine()}", file=sys.stderr)
-        clean_builds(workdir / "clean", opts.clean, opts.clean_reps)
+        clean_builds(workdir / "clean", opts.clean, opts.clean_reps, opts.per_crate)
     if opts.only_clean:
         return
     write_workspace(workdir, sizes)
