@@ -9,28 +9,11 @@ use alloy_api::models::{
 };
 use alloy_api::prelude::*;
 use alloy_api::{Client, Error};
-use alloy_sandbox::Sandbox;
+
+use crate::e2e_common::{new_user, official_sandbox};
 use serde_json::json;
 
 const ORDER_SYNC: &str = "wf_shopify_order_sync";
-
-async fn start() -> (Sandbox, Client) {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = Client::builder()
-        .api_key(sandbox.api_key())
-        .base_url(sandbox.base_url())
-        .retry_policy(tests::fast_retries())
-        .build()
-        .unwrap();
-    (sandbox, client)
-}
-
-async fn new_user(api: &Client, name: &str) -> String {
-    api.create_user(&CreateUserRequest::new(name).with_full_name("Full Name"))
-        .await
-        .unwrap()
-        .user_id
-}
 
 /// Runs `workflow_id` for the user through `POST /run/workflow`, by its id and name.
 async fn run(api: &Client, user_id: &str, workflow_id: &str) {
@@ -50,7 +33,7 @@ async fn run(api: &Client, user_id: &str, workflow_id: &str) {
 
 #[tokio::test]
 async fn users_from_creation_to_deletion() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "jane").await;
 
     // By id and by username.
@@ -115,7 +98,7 @@ async fn users_from_creation_to_deletion() {
 
 #[tokio::test]
 async fn workflows_of_a_user() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "wf-user").await;
 
     let workflow = api.get_workflow(ORDER_SYNC, &uid).await.unwrap().data;
@@ -161,7 +144,7 @@ async fn workflows_of_a_user() {
 
 #[tokio::test]
 async fn runs_and_events_show_in_the_logs() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "runner").await;
 
     let events = api.list_events().await.unwrap();
@@ -220,7 +203,7 @@ async fn runs_and_events_show_in_the_logs() {
 
 #[tokio::test]
 async fn the_log_feed_filters_sorts_and_pages() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "feed").await;
     for _ in 0..7 {
         run(&api, &uid, ORDER_SYNC).await;
@@ -289,7 +272,7 @@ async fn the_log_feed_filters_sorts_and_pages() {
 
 #[tokio::test]
 async fn workflow_logs_walk_many_pages_of_real_runs() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "pages").await;
     let query = WorkflowLogsQuery::new().with_user_id(&uid);
     let before = api
@@ -324,7 +307,7 @@ async fn workflow_logs_walk_many_pages_of_real_runs() {
 
 #[tokio::test]
 async fn one_integration_as_a_user_has_it() {
-    let (_sandbox, api) = start().await;
+    let (_sandbox, api) = official_sandbox().await;
     let uid = new_user(&api, "integrations").await;
     let listed = api.list_integrations(&uid).await.unwrap();
     let first = &listed.integrations[0];

@@ -19,8 +19,10 @@ use alloy_api::models::{
     WorkflowLogsQuery,
 };
 use alloy_api::prelude::*;
-use alloy_sandbox::{Operation, Sandbox};
+use alloy_sandbox::Operation;
 use serde_json::json;
+
+use crate::e2e_common::official_sandbox;
 
 const TASKS: usize = 256;
 const ORDER_SYNC: &str = "wf_shopify_order_sync";
@@ -254,11 +256,7 @@ fn quantile(sorted: &[Duration], q: f64) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_thousand_calls_over_every_operation_from_256_tasks() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let api = tests::builder(sandbox.base_url())
-        .api_key(sandbox.api_key())
-        .build()
-        .unwrap();
+    let (sandbox, api) = official_sandbox().await;
     let calls = Mutex::new(Vec::new());
     let started = Instant::now();
     let tasks: Vec<_> = (0..TASKS)
