@@ -210,7 +210,7 @@ impl Request {
     }
 
     /// Appends `key=value` to the query for every value `value` holds (none for `None`).
-    pub(crate) fn query<T: QueryValue + ?Sized>(&mut self, key: &'static str, value: &T) {
+    pub(crate) fn query<T: QueryValue + ?Sized>(&mut self, key: &str, value: &T) {
         value.each_value(&mut |v| {
             let query = self.query.get_or_insert_with(String::new);
             form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
@@ -410,11 +410,7 @@ impl QueryWriter<'_> {
     /// Appends `key=value` for every value `value` holds (none for `None`), encoded as
     /// `#[query]` parameters are.
     pub fn pair(&mut self, key: &str, value: &dyn QueryValue) {
-        let query = &mut self.request.query;
-        value.each_value(&mut |v| {
-            let query = query.get_or_insert_with(String::new);
-            form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
-        });
+        self.request.query(key, value);
     }
 
     /// Refuses the value: the call fails with [`Error::InvalidArgument`] naming the
