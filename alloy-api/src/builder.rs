@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use http::header::HeaderValue;
 use http::uri::{Authority, Scheme};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::client::{BEARER, Client, HttpClient, Inner};
+use crate::client::{BEARER, Client, Inner};
+use crate::connect::{self, Connector};
+use crate::pool::Pool;
 use crate::redact::{ApiKey, RedactedUrl};
+use crate::uri;
 use crate::{Error, RetryPolicy};
-use crate::{connect, uri};
 
 /// The base URL of the live service: the server of Alloy's 2025-09 reference.
 ///
@@ -210,20 +210,13 @@ impl ClientBuilder {
 
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let origin = Origin::of(&base_url)?;
-        let (http, proxy_authorization) = http_client(&origin, connect_timeout)?;
-        // Over HTTP/1.1 only, the client writes `Host` from a prebuilt value; when HTTP/2 may
-        // be negotiated, the pool adds it to HTTP/1.1 requests only.
-        let host =
-            (origin.scheme == Scheme::HTTP || !cfg!(feature = "http2")).then_some(origin.host);
+        let (pool, proxy_authorization) = pool(origin, connect_timeout)?;
 
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                pool,
                 base_url,
                 base_path,
-                scheme: origin.scheme,
-                authority: origin.authority,
-                host,
                 proxy_authorization,
                 authorization,
                 api_version,
@@ -260,37 +253,22 @@ impl Origin {
     }
 }
 
-/// The pooled HTTP client of one `Client`: rustls with the client's own configuration over
+/// The connection pool of one `Client`: rustls with the client's own configuration over
 /// TCP (with `TCP_NODELAY`, directly or through the environment's proxy), the whole connect
 /// bounded by `connect_timeout`, idle connections kept 90 s. Also returns the
 /// `Proxy-Authorization` a forwarding proxy wants on every request.
-fn http_client(
-    origin: &Origin,
-    connect_timeout: Duration,
-) -> Result<(HttpClient, Option<HeaderValue>), Error> {
-    let mut tcp = HttpConnector::new();
-    tcp.enforce_http(false);
-    tcp.set_nodelay(true);
+fn pool(origin: Origin, connect_timeout: Duration) -> Result<(Pool, Option<HeaderValue>), Error> {
     let base = http::Uri::builder()
         .scheme(origin.scheme.clone())
         .authority(origin.authority.clone())
         .path_and_query("/")
         .build()
         .map_err(|e| Error::config(format!("invalid base URL: {e}")))?;
-    let proxied = connect::route_from_env(&base, tcp).map_err(Error::config)?;
-    // TLS with the client's configuration as it is (its ALPN included); the destination is
-    // always the base URL, so no scheme check is needed per connection.
-    let tls = hyper_rustls::HttpsConnector::from((proxied.route, tls_config()?));
-    let connector = connect::Timed {
-        inner: tls,
-        timeout: connect_timeout,
-    };
-    let mut builder = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
-    builder
-        .pool_idle_timeout(Duration::from_secs(90))
-        .pool_timer(TokioTimer::new())
-        .set_host(origin.scheme == Scheme::HTTPS && cfg!(feature = "http2"));
-    Ok((builder.build(connector), proxied.forward_auth))
+    let proxied = connect::route_from_env(&base).map_err(Error::config)?;
+    let connector = Connector::new(&base, proxied.route, tls_config()?, connect_timeout)
+        .map_err(|e| Error::config(format!("invalid base URL: {e}")))?;
+    let pool = Pool::new(connector, origin.scheme, origin.authority, origin.host);
+    Ok((pool, proxied.forward_auth))
 }
 
 /// Checks an API version: non-empty, printable ASCII without spaces (`2025-09`), so that it is
@@ -418,7 +396,7 @@ fn is_loopback(host: &str) -> bool {
 /// certificate verification the crate's features choose, and ALPN for the HTTP versions
 /// compiled in. Built per client and handed to the connector, so no process-wide provider is read
 /// or installed.
-fn tls_config() -> Result<rustls::ClientConfig, Error> {
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls_error = |e: rustls::Error| Error::config(format!("cannot configure TLS: {e}"));
     let builder = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))

@@ -2,15 +2,16 @@
 //! around it, and the sorting of transport failures into what they mean for retrying.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, HeaderName, HeaderValue, PROXY_AUTHORIZATION,
-    USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, PROXY_AUTHORIZATION, USER_AGENT,
 };
-use http::uri::{Authority, PathAndQuery, Scheme};
+use http::uri::PathAndQuery;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Body as _;
 use tokio::time::Instant;
@@ -18,14 +19,12 @@ use tokio::time::Instant;
 use crate::builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
 };
-use crate::connect::{ConnectTimeout, Connector};
+use crate::connect::ConnectTimeout;
 use crate::error::TimeoutKind;
+use crate::pool::{Pool, SendError};
 use crate::redact::redact_secret;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
 use crate::{Error, RawResponse, Request, Transport};
-
-/// The pooled HTTP/1.1 (and, with the `http2` feature, HTTP/2) client underneath.
-pub(crate) type HttpClient = hyper_util::client::legacy::Client<Connector, Full<Bytes>>;
 
 const X_API_VERSION: HeaderName = HeaderName::from_static(API_VERSION_HEADER);
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -54,16 +53,12 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: HttpClient,
+    /// The connections to the base URL's origin, which also write each request's target
+    /// and `Host` as the connection's protocol wants them.
+    pub(crate) pool: Pool,
     pub(crate) base_url: http::Uri,
     /// The base URL's path without its trailing `/`, prefixed to every endpoint's path.
     pub(crate) base_path: String,
-    /// The base URL's scheme and authority, parsed once, cloned into every request's URI.
-    pub(crate) scheme: Scheme,
-    pub(crate) authority: Authority,
-    /// The `Host` header, when the client sets it itself (only HTTP/1.1 can be spoken);
-    /// otherwise the pool sets it on HTTP/1.1 connections.
-    pub(crate) host: Option<HeaderValue>,
     /// `Proxy-Authorization` for a forwarding proxy from the environment that wants it.
     pub(crate) proxy_authorization: Option<HeaderValue>,
     pub(crate) authorization: HeaderValue,
@@ -102,9 +97,10 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The request that one attempt of `request` sends: the URI from the base URL's parts
-    /// and the already encoded path and query (nothing parsed again but a check of the path's
-    /// bytes), the client's headers from prebuilt values, the body shared, not copied.
+    /// The request that one attempt of `request` sends: the URI from the already encoded
+    /// path and query (nothing parsed again but a check of the path's bytes; the pool adds the
+    /// scheme and authority where the connection wants them), the client's headers from
+    /// prebuilt values, the body shared, not copied.
     fn http_request(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, Error> {
         let inner = &*self.inner;
         let (path, query) = (request.path(), request.query_string());
@@ -120,14 +116,10 @@ impl Client {
             target.push('?');
             target.push_str(query);
         }
-        let mut uri = http::uri::Parts::default();
-        uri.scheme = Some(inner.scheme.clone());
-        uri.authority = Some(inner.authority.clone());
-        uri.path_and_query = Some(
+        let uri = http::Uri::from(
             PathAndQuery::from_maybe_shared(Bytes::from(target))
                 .map_err(|e| unsendable(e.into()))?,
         );
-        let uri = http::Uri::from_parts(uri).map_err(|e| unsendable(e.into()))?;
 
         let body = request.body().cloned().unwrap_or_default();
         let mut http = http::Request::new(Full::new(body));
@@ -135,9 +127,6 @@ impl Client {
         *http.uri_mut() = uri;
         let headers = http.headers_mut();
         headers.reserve(7 + request.headers().len());
-        if let Some(host) = &inner.host {
-            headers.insert(HOST, host.clone());
-        }
         headers.insert(AUTHORIZATION, inner.authorization.clone());
         headers.insert(X_API_VERSION, inner.api_version.clone());
         headers.insert(ACCEPT, APPLICATION_JSON);
@@ -158,13 +147,28 @@ impl Client {
     }
 
     /// One attempt: send, then read the whole body within the size limit.
-    async fn attempt(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
+    ///
+    /// A plain function returning a boxed future, not inlined, so that the attempt and all it
+    /// reaches (the pool, connection set-up, the HTTP/1 and HTTP/2 state machines: most of
+    /// the code a call runs) are compiled once, in this crate. Written as an `async fn` called
+    /// from the `async` body of [`Transport::execute`], it would be compiled in every crate
+    /// that awaits an endpoint, since an `async` body is compiled where it is polled.
+    #[inline(never)]
+    fn attempt<'a>(&'a self, request: &'a Request) -> Attempting<'a> {
+        Box::pin(self.attempt_inner(request))
+    }
+
+    async fn attempt_inner(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
         let http = self
             .http_request(request)
             .map_err(|e| (Outcome::Unsendable, e))?;
-        let response = self.send(http).await.map_err(|e| classify(e, inner))?;
+        let (response, busy) = inner
+            .pool
+            .send(http)
+            .await
+            .map_err(|e| classify(e, inner))?;
         let (head, mut incoming) = response.into_parts();
         let status = head.status;
         let declared = incoming.size_hint().exact();
@@ -199,21 +203,15 @@ impl Client {
                 }
             }
         }
+        // Read to the end: the connection can carry the next request.
+        if let Some(busy) = busy {
+            inner.pool.put(busy);
+        }
         Ok(RawResponse {
             status,
             headers: head.headers,
             body: body.into_bytes(),
         })
-    }
-
-    /// Hands the request to the pool. A plain function, not inlined, so that hyper's client
-    /// (the pool, connection set-up, the HTTP/1 and HTTP/2 state machines: most of the code a
-    /// call runs) is compiled once, in this crate. Called from the `async` body of
-    /// [`Transport::execute`], it would be compiled in every crate that awaits an endpoint,
-    /// since an `async` body is compiled where it is polled.
-    #[inline(never)]
-    fn send(&self, http: http::Request<Full<Bytes>>) -> hyper_util::client::legacy::ResponseFuture {
-        self.inner.http.request(http)
     }
 
     /// The API key, as sent after `Bearer `.
@@ -234,6 +232,10 @@ impl Client {
 }
 
 pub(crate) const BEARER: &str = "Bearer ";
+
+/// One attempt's future, boxed (see [`Client::attempt`]).
+type Attempting<'a> =
+    Pin<Box<dyn Future<Output = Result<RawResponse, (Outcome, Error)>> + Send + 'a>>;
 
 /// A response body being read: no copy while it is one chunk.
 enum Body {
@@ -279,35 +281,44 @@ fn unsendable(source: Box<dyn std::error::Error + Send + Sync>) -> Error {
 
 /// Sorts a failure to get a response head into what it means for retrying, and the error to
 /// report.
-fn classify(error: hyper_util::client::legacy::Error, inner: &Inner) -> (Outcome, Error) {
-    // A failed connection (refused, DNS, proxy, TLS handshake, connect timeout) never
-    // carried the request: safe to retry whatever the method.
-    if error.is_connect() {
-        let mut cause = std::error::Error::source(&error);
-        while let Some(e) = cause {
-            if e.is::<ConnectTimeout>() {
-                return (
-                    Outcome::NotSent,
-                    Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
-                );
+fn classify(error: SendError, inner: &Inner) -> (Outcome, Error) {
+    match error {
+        // A failed connection (name resolution, refused, proxy, TLS handshake, connect
+        // timeout) never carried the request: safe to retry whatever the method.
+        SendError::Connect(error) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
+            while let Some(e) = cause {
+                if e.is::<ConnectTimeout>() {
+                    return (
+                        Outcome::NotSent,
+                        Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
+                    );
+                }
+                cause = e.source();
             }
-            cause = e.source();
+            (
+                Outcome::NotSent,
+                Error::Transport {
+                    maybe_sent: false,
+                    source: error,
+                },
+            )
         }
-        return (
+        SendError::NotSent(error) => (
             Outcome::NotSent,
             Error::Transport {
                 maybe_sent: false,
                 source: Box::new(error),
             },
-        );
+        ),
+        SendError::Lost(error) => (
+            Outcome::Lost,
+            Error::Transport {
+                maybe_sent: true,
+                source: Box::new(error),
+            },
+        ),
     }
-    (
-        Outcome::Lost,
-        Error::Transport {
-            maybe_sent: true,
-            source: Box::new(error),
-        },
-    )
 }
 
 impl Transport for Client {

@@ -57,6 +57,7 @@ mod client;
 mod connect;
 mod error;
 mod paginate;
+mod pool;
 mod redact;
 mod request;
 mod response;
