@@ -7,6 +7,8 @@
 //! A request that a pooled connection could not even start (the server had closed it) goes
 //! to another connection without counting as an attempt, as the request was never sent.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -162,7 +164,7 @@ impl Pool {
         if !idle.reaping {
             idle.reaping = true;
             drop(idle);
-            tokio::spawn(reap(Arc::downgrade(&self.idle)));
+            spawn(Box::pin(reap(Arc::downgrade(&self.idle))));
         }
     }
 
@@ -192,24 +194,23 @@ impl Pool {
         let io = TokioIo::new(stream);
         #[cfg(feature = "http2")]
         if h2 {
-            let (sender, connection) =
-                http2::handshake(hyper_util::rt::TokioExecutor::new(), io).await?;
-            tokio::spawn(async move {
+            let (sender, connection) = http2::handshake(Spawner, io).await?;
+            spawn(Box::pin(async move {
                 if let Err(error) = connection.await {
                     tracing::debug!(%error, "HTTP/2 connection closed");
                 }
-            });
+            }));
             *lock(&self.shared) = Some(sender.clone());
             return Ok(Conn::H2(sender));
         }
         #[cfg(not(feature = "http2"))]
         let _ = h2;
         let (sender, connection) = http1::handshake(io).await?;
-        tokio::spawn(async move {
+        spawn(Box::pin(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "HTTP/1.1 connection closed");
             }
-        });
+        }));
         Ok(Conn::H1(sender))
     }
 
@@ -246,6 +247,25 @@ impl Pool {
         } else if uri.scheme().is_some() {
             *uri = http::Uri::from(path_and_query);
         }
+    }
+}
+
+/// Runs a background task of the pool (a connection, the idle reaper, HTTP/2 streams) on the
+/// Tokio runtime. Every task has the same boxed type, so Tokio's task machinery is compiled
+/// once for all of them rather than once per future type.
+fn spawn(task: Pin<Box<dyn Future<Output = ()> + Send>>) {
+    drop(tokio::spawn(task));
+}
+
+/// Hands hyper's HTTP/2 background futures to [`spawn`].
+#[cfg(feature = "http2")]
+#[derive(Clone, Copy)]
+struct Spawner;
+
+#[cfg(feature = "http2")]
+impl<F: Future<Output = ()> + Send + 'static> hyper::rt::Executor<F> for Spawner {
+    fn execute(&self, future: F) {
+        spawn(Box::pin(future));
     }
 }
 
