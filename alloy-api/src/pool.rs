@@ -61,8 +61,9 @@ pub(crate) struct Pool {
 struct Idle {
     /// Oldest first.
     connections: Vec<(http1::SendRequest<Body>, Instant)>,
-    /// A task closing expired connections is running.
-    reaping: bool,
+    /// The task closing expired connections, while it runs (it ends when no connection is
+    /// left, or with the runtime it was started on).
+    reaper: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Idle {
@@ -161,10 +162,12 @@ impl Pool {
         let mut idle = lock(&self.idle);
         idle.prune(now);
         idle.connections.push((sender, now));
-        if !idle.reaping {
-            idle.reaping = true;
-            drop(idle);
-            spawn(Box::pin(reap(Arc::downgrade(&self.idle))));
+        if idle
+            .reaper
+            .as_ref()
+            .is_none_or(|reaper| reaper.is_finished())
+        {
+            idle.reaper = Some(spawn(Box::pin(reap(Arc::downgrade(&self.idle)))));
         }
     }
 
@@ -195,22 +198,22 @@ impl Pool {
         #[cfg(feature = "http2")]
         if h2 {
             let (sender, connection) = http2::handshake(Spawner, io).await?;
-            spawn(Box::pin(async move {
+            drop(spawn(Box::pin(async move {
                 if let Err(error) = connection.await {
                     tracing::debug!(%error, "HTTP/2 connection closed");
                 }
-            }));
+            })));
             *lock(&self.shared) = Some(sender.clone());
             return Ok(Conn::H2(sender));
         }
         #[cfg(not(feature = "http2"))]
         let _ = h2;
         let (sender, connection) = http1::handshake(io).await?;
-        spawn(Box::pin(async move {
+        drop(spawn(Box::pin(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "HTTP/1.1 connection closed");
             }
-        }));
+        })));
         Ok(Conn::H1(sender))
     }
 
@@ -253,8 +256,8 @@ impl Pool {
 /// Runs a background task of the pool (a connection, the idle reaper, HTTP/2 streams) on the
 /// Tokio runtime. Every task has the same boxed type, so Tokio's task machinery is compiled
 /// once for all of them rather than once per future type.
-fn spawn(task: Pin<Box<dyn Future<Output = ()> + Send>>) {
-    drop(tokio::spawn(task));
+fn spawn(task: Pin<Box<dyn Future<Output = ()> + Send>>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(task)
 }
 
 /// Hands hyper's HTTP/2 background futures to [`spawn`].
@@ -265,7 +268,7 @@ struct Spawner;
 #[cfg(feature = "http2")]
 impl<F: Future<Output = ()> + Send + 'static> hyper::rt::Executor<F> for Spawner {
     fn execute(&self, future: F) {
-        spawn(Box::pin(future));
+        drop(spawn(Box::pin(future)));
     }
 }
 
@@ -280,7 +283,8 @@ async fn reap(idle: Weak<Mutex<Idle>>) {
             match idle.connections.first() {
                 Some((_, since)) => *since + IDLE_TIMEOUT,
                 None => {
-                    idle.reaping = false;
+                    // Under the lock: the next `put` sees no reaper and starts one.
+                    idle.reaper = None;
                     return;
                 }
             }
@@ -568,5 +572,27 @@ mod tests {
         assert_eq!(idle.connections.len(), 1);
         idle.prune(now + IDLE_TIMEOUT);
         assert!(idle.connections.is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_reaper_closes_idle_connections_after_the_timeout_and_stops() {
+        let pool = pool("http://127.0.0.1:9", Route::Direct);
+        let (io, _peer) = tokio::io::duplex(64);
+        let (sender, connection) = http1::handshake::<_, Body>(TokioIo::new(io)).await.unwrap();
+        tokio::spawn(connection);
+        pool.put(Busy(sender));
+        assert_eq!(lock(&pool.idle).connections.len(), 1);
+        assert!(lock(&pool.idle).reaper.is_some());
+
+        tokio::time::sleep(IDLE_TIMEOUT - Duration::from_secs(1)).await;
+        assert_eq!(lock(&pool.idle).connections.len(), 1, "closed too early");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::task::yield_now().await;
+        let idle = lock(&pool.idle);
+        assert!(
+            idle.connections.is_empty(),
+            "not closed after the idle timeout"
+        );
+        assert!(idle.reaper.is_none(), "the reaper did not stop");
     }
 }
