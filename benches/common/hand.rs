@@ -1,10 +1,12 @@
-//! The ten operations written by hand with reqwest, in the lean form people write without
-//! the macro: the baseline every benchmark compares the generated endpoints against.
+//! Every operation of the API (the 38 of Alloy's 2025-09 reference) written by hand with
+//! reqwest, in the lean form people write without the macro: the baseline every benchmark
+//! compares the generated endpoints against.
 //!
 //! One `reqwest::Client`, built once, carries everything that is the same on every request:
 //! the timeouts, no redirects, and the `Authorization` (sensitive), `Accept`, `User-Agent` and
 //! `x-api-version` headers as default headers. A call clones the parsed base `Url`, pushes the
-//! path segments (percent-encoded by `url`), appends the query pairs, adds the JSON body,
+//! path segments (percent-encoded by `url`), appends the query pairs (a parameter set such as
+//! `LogQuery` written pair by pair from its fields), adds the JSON body,
 //! sends, reads the body, maps a non-2xx status to an error with the server's `{error,message}`
 //! and decodes the JSON. Same models as the generated client, and the same requests (the
 //! `overhead` test server checks them).
@@ -16,13 +18,20 @@
 use std::fmt;
 
 use alloy_api::models::{
-    CreateUserRequest, ErrorResponse, IntegrationList, SuccessResponse, TokenResponse,
-    TriggerEventRequest, UpgradeWorkflowRequest, User, WorkflowActionRequest, WorkflowActivation,
-    WorkflowErrorList, WorkflowLogList, WorkflowUpgrade,
+    BatchCreateUsersRequest, BatchCreateUsersResponse, CompleteInstallationRequest,
+    CreateCredentialRequest, CreateUserRequest, CreatedCredential, CredentialList,
+    CredentialMetadata, CredentialMetadataList, Data, EditInstallationRequest, EditedInstallation,
+    ErrorResponse, EventList, InstallationDetail, InstallationList, Integration, IntegrationList,
+    LogPage, LogQuery, OAuthUrl, RunWorkflowRequest, StartInstallationRequest, StartedInstallation,
+    SuccessResponse, TokenResponse, TriggerEventRequest, UpdateUserRequest, UpgradeWorkflowRequest,
+    UsageOverTime, UsageSummary, User, UserList, UserUsage, Workflow, WorkflowActionRequest,
+    WorkflowActivation, WorkflowAnalytics, WorkflowDeletion, WorkflowErrorList, WorkflowLogList,
+    WorkflowUpgrade, WorkflowUserList,
 };
 use http::StatusCode;
 use http::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::RequestBuilder;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -74,7 +83,7 @@ pub fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T,
     serde_json::from_slice(body).map_err(HandError::Decode)
 }
 
-/// The ten operations over reqwest, written by hand.
+/// Every operation of the API over reqwest, written by hand.
 pub struct Hand {
     http: reqwest::Client,
     /// Parsed once; every call clones it and pushes its path segments.
@@ -82,6 +91,7 @@ pub struct Hand {
 }
 
 impl Hand {
+    /// The client for the API at `base_url`, authenticated with `api_key`.
     pub fn new(base_url: &str, api_key: &str) -> Self {
         let base = Url::parse(base_url).expect("valid base URL");
         let mut authorization =
@@ -248,6 +258,388 @@ impl Hand {
     ) -> Result<WorkflowUpgrade, HandError> {
         self.call(self.upgrade_workflow_to_version_request(workflow_id, request))
             .await
+    }
+
+    pub fn list_users_request(&self, parent_workflow_id: Option<&str>) -> RequestBuilder {
+        let mut url = self.url(&["users"]);
+        if let Some(id) = parent_workflow_id {
+            url.query_pairs_mut().append_pair("parentWorkflowId", id);
+        }
+        self.http.get(url)
+    }
+
+    pub async fn list_users(
+        &self,
+        parent_workflow_id: Option<&str>,
+    ) -> Result<UserList, HandError> {
+        self.call(self.list_users_request(parent_workflow_id)).await
+    }
+
+    pub fn get_user_request(&self, user_id: &str) -> RequestBuilder {
+        self.http.get(self.url(&["users", user_id]))
+    }
+
+    pub async fn get_user(&self, user_id: &str) -> Result<User, HandError> {
+        self.call(self.get_user_request(user_id)).await
+    }
+
+    pub fn update_user_request(
+        &self,
+        user_id: &str,
+        request: &UpdateUserRequest,
+    ) -> RequestBuilder {
+        self.http.put(self.url(&["users", user_id])).json(request)
+    }
+
+    pub async fn update_user(
+        &self,
+        user_id: &str,
+        request: &UpdateUserRequest,
+    ) -> Result<User, HandError> {
+        self.call(self.update_user_request(user_id, request)).await
+    }
+
+    pub fn delete_user_request(&self, user_id: &str) -> RequestBuilder {
+        self.http.delete(self.url(&["users", user_id]))
+    }
+
+    pub async fn delete_user(&self, user_id: &str) -> Result<SuccessResponse, HandError> {
+        self.call(self.delete_user_request(user_id)).await
+    }
+
+    pub fn batch_create_users_request(&self, request: &BatchCreateUsersRequest) -> RequestBuilder {
+        self.http.post(self.url(&["users", "batch"])).json(request)
+    }
+
+    pub async fn batch_create_users(
+        &self,
+        request: &BatchCreateUsersRequest,
+    ) -> Result<BatchCreateUsersResponse, HandError> {
+        self.call(self.batch_create_users_request(request)).await
+    }
+
+    pub fn deactivate_user_workflows_request(&self, user_id: &str) -> RequestBuilder {
+        self.http
+            .put(self.url(&["users", user_id, "deactivate-workflows"]))
+    }
+
+    pub async fn deactivate_user_workflows(
+        &self,
+        user_id: &str,
+    ) -> Result<SuccessResponse, HandError> {
+        self.call(self.deactivate_user_workflows_request(user_id))
+            .await
+    }
+
+    pub fn get_workflow_request(&self, workflow_id: &str, user_id: &str) -> RequestBuilder {
+        self.http
+            .get(self.url_for_user(&["workflows", workflow_id], user_id))
+    }
+
+    pub async fn get_workflow(
+        &self,
+        workflow_id: &str,
+        user_id: &str,
+    ) -> Result<Data<Workflow>, HandError> {
+        self.call(self.get_workflow_request(workflow_id, user_id))
+            .await
+    }
+
+    pub fn delete_workflow_request(&self, workflow_id: &str, user_id: &str) -> RequestBuilder {
+        self.http
+            .delete(self.url_for_user(&["workflows", workflow_id], user_id))
+    }
+
+    pub async fn delete_workflow(
+        &self,
+        workflow_id: &str,
+        user_id: &str,
+    ) -> Result<WorkflowDeletion, HandError> {
+        self.call(self.delete_workflow_request(workflow_id, user_id))
+            .await
+    }
+
+    pub fn list_workflow_users_request(&self, workflow_id: &str) -> RequestBuilder {
+        self.http
+            .get(self.url(&["workflows", workflow_id, "users"]))
+    }
+
+    pub async fn list_workflow_users(
+        &self,
+        workflow_id: &str,
+    ) -> Result<WorkflowUserList, HandError> {
+        self.call(self.list_workflow_users_request(workflow_id))
+            .await
+    }
+
+    pub fn get_workflow_analytics_request(&self, workflow_id: &str) -> RequestBuilder {
+        self.http
+            .get(self.url(&["workflows", workflow_id, "analytics"]))
+    }
+
+    pub async fn get_workflow_analytics(
+        &self,
+        workflow_id: &str,
+    ) -> Result<WorkflowAnalytics, HandError> {
+        self.call(self.get_workflow_analytics_request(workflow_id))
+            .await
+    }
+
+    pub fn run_workflow_request(&self, request: &RunWorkflowRequest) -> RequestBuilder {
+        self.http.post(self.url(&["run", "workflow"])).json(request)
+    }
+
+    pub async fn run_workflow(
+        &self,
+        request: &RunWorkflowRequest,
+    ) -> Result<SuccessResponse, HandError> {
+        self.call(self.run_workflow_request(request)).await
+    }
+
+    pub fn list_events_request(&self) -> RequestBuilder {
+        self.http.get(self.url(&["events"]))
+    }
+
+    pub async fn list_events(&self) -> Result<EventList, HandError> {
+        self.call(self.list_events_request()).await
+    }
+
+    /// `GET /logs` with the query's pairs, written one by one: the filters as the JSON array
+    /// the API reads, then the workflow, user, offset, page size and order that are set.
+    pub fn list_logs_request(&self, query: &LogQuery) -> RequestBuilder {
+        /// One filter as the API reads it: `{columns, operators, userinput, condition}`,
+        /// each `{value}`.
+        #[derive(Serialize)]
+        struct Filter<'a> {
+            columns: Value<'a>,
+            operators: Value<'a>,
+            userinput: Value<'a>,
+            condition: Value<'a>,
+        }
+        #[derive(Serialize)]
+        struct Value<'a> {
+            value: &'a str,
+        }
+
+        let mut url = self.url(&["logs"]);
+        {
+            let mut pairs = url.query_pairs_mut();
+            if !query.filters.is_empty() {
+                let filters: Vec<Filter<'_>> = query
+                    .filters
+                    .iter()
+                    .map(|f| Filter {
+                        columns: Value {
+                            value: f.column.as_str(),
+                        },
+                        operators: Value {
+                            value: f.operator.as_str(),
+                        },
+                        userinput: Value { value: &f.value },
+                        condition: Value { value: "and" },
+                    })
+                    .collect();
+                let json = serde_json::to_string(&filters).expect("filters encode");
+                pairs.append_pair("filters", &json);
+            }
+            if let Some(id) = &query.workflow_id {
+                pairs.append_pair("workflowId", id);
+            }
+            if let Some(id) = &query.associated_user_id {
+                pairs.append_pair("associatedUserId", id);
+            }
+            if let Some(skip) = query.skip {
+                pairs.append_pair("skip", &skip.to_string());
+            }
+            if let Some(limit) = query.limit {
+                pairs.append_pair("limit", &limit.to_string());
+            }
+            if let Some(by) = query.sort_by {
+                pairs.append_pair("sortBy", by.as_str());
+            }
+            if let Some(order) = query.sort_order {
+                pairs.append_pair("sortOrder", order.as_str());
+            }
+        }
+        self.http.get(url)
+    }
+
+    pub async fn list_logs(&self, query: &LogQuery) -> Result<LogPage, HandError> {
+        self.call(self.list_logs_request(query)).await
+    }
+
+    pub fn get_integration_request(&self, integration_id: &str, user_id: &str) -> RequestBuilder {
+        self.http
+            .get(self.url_for_user(&["integrations", integration_id], user_id))
+    }
+
+    pub async fn get_integration(
+        &self,
+        integration_id: &str,
+        user_id: &str,
+    ) -> Result<Data<Integration>, HandError> {
+        self.call(self.get_integration_request(integration_id, user_id))
+            .await
+    }
+
+    pub fn list_installations_request(&self) -> RequestBuilder {
+        self.http.get(self.url(&["installations"]))
+    }
+
+    pub async fn list_installations(&self) -> Result<InstallationList, HandError> {
+        self.call(self.list_installations_request()).await
+    }
+
+    pub fn get_installation_request(&self, installation_id: &str) -> RequestBuilder {
+        self.http.get(self.url(&["installations", installation_id]))
+    }
+
+    pub async fn get_installation(
+        &self,
+        installation_id: &str,
+    ) -> Result<Data<InstallationDetail>, HandError> {
+        self.call(self.get_installation_request(installation_id))
+            .await
+    }
+
+    pub fn start_installation_request(&self, request: &StartInstallationRequest) -> RequestBuilder {
+        self.http
+            .post(self.url(&["headless", "startInstallation"]))
+            .json(request)
+    }
+
+    pub async fn start_installation(
+        &self,
+        request: &StartInstallationRequest,
+    ) -> Result<StartedInstallation, HandError> {
+        self.call(self.start_installation_request(request)).await
+    }
+
+    pub fn complete_installation_request(
+        &self,
+        request: &CompleteInstallationRequest,
+    ) -> RequestBuilder {
+        self.http
+            .post(self.url(&["headless", "completeInstallation"]))
+            .json(request)
+    }
+
+    pub async fn complete_installation(
+        &self,
+        request: &CompleteInstallationRequest,
+    ) -> Result<SuccessResponse, HandError> {
+        self.call(self.complete_installation_request(request)).await
+    }
+
+    pub fn edit_installation_request(&self, request: &EditInstallationRequest) -> RequestBuilder {
+        self.http
+            .post(self.url(&["headless", "editInstallation"]))
+            .json(request)
+    }
+
+    pub async fn edit_installation(
+        &self,
+        request: &EditInstallationRequest,
+    ) -> Result<Data<EditedInstallation>, HandError> {
+        self.call(self.edit_installation_request(request)).await
+    }
+
+    pub fn generate_oauth_url_request(&self, user_id: &str, app: &str) -> RequestBuilder {
+        let mut url = self.url(&["headless", "oauthUrl"]);
+        url.query_pairs_mut()
+            .append_pair("userId", user_id)
+            .append_pair("app", app);
+        self.http.get(url)
+    }
+
+    pub async fn generate_oauth_url(
+        &self,
+        user_id: &str,
+        app: &str,
+    ) -> Result<OAuthUrl, HandError> {
+        self.call(self.generate_oauth_url_request(user_id, app))
+            .await
+    }
+
+    pub fn create_credential_request(&self, request: &CreateCredentialRequest) -> RequestBuilder {
+        self.http
+            .post(self.url(&["headless", "credentials"]))
+            .json(request)
+    }
+
+    pub async fn create_credential(
+        &self,
+        request: &CreateCredentialRequest,
+    ) -> Result<CreatedCredential, HandError> {
+        self.call(self.create_credential_request(request)).await
+    }
+
+    pub fn list_user_credentials_request(&self, user_id: &str) -> RequestBuilder {
+        self.http.get(self.url(&["credentials", "users", user_id]))
+    }
+
+    pub async fn list_user_credentials(&self, user_id: &str) -> Result<CredentialList, HandError> {
+        self.call(self.list_user_credentials_request(user_id)).await
+    }
+
+    pub fn delete_credential_request(&self, user_id: &str, credential_id: &str) -> RequestBuilder {
+        self.http
+            .delete(self.url(&["users", user_id, "credentials", credential_id]))
+    }
+
+    pub async fn delete_credential(
+        &self,
+        user_id: &str,
+        credential_id: &str,
+    ) -> Result<SuccessResponse, HandError> {
+        self.call(self.delete_credential_request(user_id, credential_id))
+            .await
+    }
+
+    pub fn list_credential_metadata_request(&self) -> RequestBuilder {
+        self.http.get(self.url(&["metadata", "credentials"]))
+    }
+
+    pub async fn list_credential_metadata(&self) -> Result<CredentialMetadataList, HandError> {
+        self.call(self.list_credential_metadata_request()).await
+    }
+
+    pub fn get_credential_metadata_request(&self, credential_name: &str) -> RequestBuilder {
+        self.http
+            .get(self.url(&["metadata", "credentials", credential_name]))
+    }
+
+    pub async fn get_credential_metadata(
+        &self,
+        credential_name: &str,
+    ) -> Result<Data<CredentialMetadata>, HandError> {
+        self.call(self.get_credential_metadata_request(credential_name))
+            .await
+    }
+
+    pub fn get_usage_request(&self) -> RequestBuilder {
+        self.http.get(self.url(&["analytics", "usage"]))
+    }
+
+    pub async fn get_usage(&self) -> Result<Data<UsageSummary>, HandError> {
+        self.call(self.get_usage_request()).await
+    }
+
+    pub fn get_usage_over_time_request(&self) -> RequestBuilder {
+        self.http.get(self.url(&["analytics", "detail-usage-time"]))
+    }
+
+    pub async fn get_usage_over_time(&self) -> Result<Data<UsageOverTime>, HandError> {
+        self.call(self.get_usage_over_time_request()).await
+    }
+
+    pub fn get_user_usage_request(&self, user_id: &str) -> RequestBuilder {
+        self.http
+            .get(self.url_for_user(&["analytics", "detail-usage-user"], user_id))
+    }
+
+    pub async fn get_user_usage(&self, user_id: &str) -> Result<Data<UserUsage>, HandError> {
+        self.call(self.get_user_usage_request(user_id)).await
     }
 }
 
