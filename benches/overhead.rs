@@ -12,8 +12,9 @@
 //!    which reqwest adds when sending, so they are not built here.
 //! 2. `http`: `alloy_api::Client` against the hand-written client, both against a minimal
 //!    HTTP/1.1 keep-alive server in a child process (this binary re-executed), round-robin over
-//!    the ten operations, sequential and 32 concurrent on a current-thread runtime. Requests/s
-//!    and CPU time of this process (the client's: the server runs elsewhere) per request.
+//!    all 38 operations of the API, sequential and 32 concurrent on a current-thread runtime.
+//!    Requests/s and CPU time of this process (the client's: the server runs elsewhere) per
+//!    request.
 //!
 //! Arguments after `--`: `build` or `http` runs only that part. Without `--bench` (as under
 //! `cargo test --all-targets`) it runs a quick smoke pass that checks both clients agree.
@@ -173,12 +174,13 @@ fn build_section(full: bool) {
     );
     println!("|---|---:|---:|---:|---:|---:|");
     let all: Vec<usize> = (0..OPERATIONS.len()).collect();
+    let mix = format!("**mix of all {}**", OPERATIONS.len());
     let mut rows: Vec<(&str, Vec<usize>)> = OPERATIONS
         .iter()
         .enumerate()
         .map(|(i, (name, _, _))| (*name, vec![i]))
         .collect();
-    rows.push(("**mix of all ten**", all));
+    rows.push((&mix, all));
     for (name, ops) in rows {
         // Warm up and size a run at about `run_secs`.
         let per_call = bench
@@ -214,7 +216,7 @@ fn build_section(full: bool) {
 // ---------------------------------------------------------------------------------------
 // Part 2: over HTTP against a server in another process
 
-/// An implementation of the ten operations the load generator can drive.
+/// An implementation of every operation, which the load generator drives.
 trait Ops: Send + Sync + 'static {
     fn op(&self, fx: &Fixtures, i: usize) -> impl Future<Output = Result<(), String>> + Send;
 }
@@ -235,7 +237,10 @@ impl Ops for Hand {
 async fn sequential<C: Ops>(client: Arc<C>, fx: Arc<Fixtures>, n: usize) {
     for i in 0..n {
         if let Err(e) = client.op(&fx, i).await {
-            panic!("operation {} failed: {e}", OPERATIONS[i % 10].0);
+            panic!(
+                "operation {} failed: {e}",
+                OPERATIONS[i % OPERATIONS.len()].0
+            );
         }
     }
 }
@@ -253,7 +258,10 @@ async fn concurrent<C: Ops>(client: Arc<C>, fx: Arc<Fixtures>, n: usize, concurr
                     break;
                 }
                 if let Err(e) = client.op(&fx, i).await {
-                    panic!("operation {} failed: {e}", OPERATIONS[i % 10].0);
+                    panic!(
+                        "operation {} failed: {e}",
+                        OPERATIONS[i % OPERATIONS.len()].0
+                    );
                 }
             }
         });
@@ -317,14 +325,17 @@ fn load<C: Ops>(
     }
 }
 
-/// Checks that both clients send what the server expects and decode the same values.
+/// Checks that both clients send what the server expects and decode the same values, for
+/// every operation.
 fn check_agree(rt: &tokio::runtime::Runtime, generated: &Client, hand: &Hand, fx: &Fixtures) {
     rt.block_on(async {
+        let mut checked = 0;
         macro_rules! same {
             ($($call:tt)*) => {{
-                let g = generated.$($call)*.await.expect("generated");
-                let h = hand.$($call)*.await.expect("hand-written");
-                assert_eq!(g, h);
+                let g = generated.$($call)*.await.expect(stringify!(generated $($call)*));
+                let h = hand.$($call)*.await.expect(stringify!(hand-written $($call)*));
+                assert_eq!(g, h, "{}", stringify!($($call)*));
+                checked += 1;
             }};
         }
         same!(create_user(&fx.create_user));
@@ -337,6 +348,35 @@ fn check_agree(rt: &tokio::runtime::Runtime, generated: &Client, hand: &Hand, fx
         same!(deactivate_workflow(&fx.workflow_action));
         same!(activate_workflow(&fx.workflow_action));
         same!(upgrade_workflow_to_version(&fx.workflow_id, &fx.upgrade));
+        same!(list_users(Some(fx.workflow_id.as_str())));
+        same!(get_user(&fx.user_id));
+        same!(update_user(&fx.user_id, &fx.update_user));
+        same!(delete_user(&fx.user_id));
+        same!(batch_create_users(&fx.batch_create_users));
+        same!(deactivate_user_workflows(&fx.user_id));
+        same!(get_workflow(&fx.workflow_id, &fx.user_id));
+        same!(delete_workflow(&fx.workflow_id, &fx.user_id));
+        same!(list_workflow_users(&fx.workflow_id));
+        same!(get_workflow_analytics(&fx.workflow_id));
+        same!(run_workflow(&fx.run_workflow));
+        same!(list_events());
+        same!(list_logs(&fx.log_query));
+        same!(get_integration(&fx.integration_id, &fx.user_id));
+        same!(list_installations());
+        same!(get_installation(&fx.installation_id));
+        same!(start_installation(&fx.start_installation));
+        same!(complete_installation(&fx.complete_installation));
+        same!(edit_installation(&fx.edit_installation));
+        same!(generate_oauth_url(&fx.user_id, &fx.oauth_app));
+        same!(create_credential(&fx.create_credential));
+        same!(list_user_credentials(&fx.user_id));
+        same!(delete_credential(&fx.user_id, &fx.credential_id));
+        same!(list_credential_metadata());
+        same!(get_credential_metadata(&fx.credential_name));
+        same!(get_usage());
+        same!(get_usage_over_time());
+        same!(get_user_usage(&fx.user_id));
+        assert_eq!(checked, OPERATIONS.len(), "every operation is checked");
     });
 }
 
@@ -438,8 +478,9 @@ fn http_section(full: bool) {
     let (rounds, run_secs) = if full { (101, 0.05) } else { (1, 0.0) };
     println!();
     println!(
-        "## http: round-robin over the ten operations against a local HTTP/1.1 server \
-         (separate process), client on a current-thread runtime"
+        "## http: round-robin over all {} operations against a local HTTP/1.1 server \
+         (separate process), client on a current-thread runtime",
+        OPERATIONS.len()
     );
     println!();
     println!(
@@ -597,25 +638,65 @@ mod server {
         })
     }
 
-    /// Returns the operation the request calls, or what is wrong with it.
+    /// Returns the operation the request calls, or what is wrong with it. Each route gives
+    /// the operation's index in `OPERATIONS`, the exact query string both clients must send
+    /// for the fixtures' arguments (`None`: no `?` at all) and whether it has a JSON body.
     fn route(head: &str, body_len: usize) -> Result<usize, &'static str> {
+        const USER: Option<&str> = Some("userId=usr_abc123");
+        const LOGS: Option<&str> = Some(
+            "filters=%5B%7B%22columns%22%3A%7B%22value%22%3A%22message%22%7D%2C%22operators%22\
+             %3A%7B%22value%22%3A%22equals%22%7D%2C%22userinput%22%3A%7B%22value%22%3A%22\
+             executionError%22%7D%2C%22condition%22%3A%7B%22value%22%3A%22and%22%7D%7D%5D\
+             &associatedUserId=usr_abc123&skip=0&limit=10&sortBy=createdAt&sortOrder=desc",
+        );
         let mut line = head.split(' ');
         let method = line.next().unwrap_or_default();
         let target = line.next().unwrap_or_default();
         let target = target.strip_prefix("/2025-09").ok_or("no base path")?;
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (target, None),
+        };
         let parts: Vec<&str> = path.split('/').skip(1).collect();
-        let (op, has_query, has_body) = match (method, parts.as_slice()) {
-            ("POST", ["users"]) => (0, false, true),
-            ("GET", ["users", _, "token"]) => (1, true, false),
-            ("DELETE", ["users", _, "logs"]) => (2, true, false),
-            ("GET", ["integrations"]) => (3, true, false),
-            ("POST", ["run", "event"]) => (4, false, true),
-            ("GET", ["workflows", _, "errors"]) => (5, true, false),
-            ("GET", ["workflows", _, "logs"]) => (6, true, false),
-            ("PUT", ["workflows", "deactivate"]) => (7, false, true),
-            ("PUT", ["workflows", "activate"]) => (8, false, true),
-            ("PUT", ["workflows", _, "upgrade"]) => (9, false, true),
+        let (op, expected_query, has_body) = match (method, parts.as_slice()) {
+            ("POST", ["users"]) => (0, None, true),
+            ("GET", ["users", _, "token"]) => (1, USER, false),
+            ("DELETE", ["users", _, "logs"]) => (2, USER, false),
+            ("GET", ["integrations"]) => (3, USER, false),
+            ("POST", ["run", "event"]) => (4, None, true),
+            ("GET", ["workflows", _, "errors"]) => (5, USER, false),
+            ("GET", ["workflows", _, "logs"]) => (6, USER, false),
+            ("PUT", ["workflows", "deactivate"]) => (7, None, true),
+            ("PUT", ["workflows", "activate"]) => (8, None, true),
+            ("PUT", ["workflows", _, "upgrade"]) => (9, None, true),
+            ("GET", ["users"]) => (10, Some("parentWorkflowId=wf_xyz456"), false),
+            ("GET", ["users", _]) => (11, None, false),
+            ("PUT", ["users", _]) => (12, None, true),
+            ("DELETE", ["users", _]) => (13, None, false),
+            ("POST", ["users", "batch"]) => (14, None, true),
+            ("PUT", ["users", _, "deactivate-workflows"]) => (15, None, false),
+            ("GET", ["workflows", _]) => (16, USER, false),
+            ("DELETE", ["workflows", _]) => (17, USER, false),
+            ("GET", ["workflows", _, "users"]) => (18, None, false),
+            ("GET", ["workflows", _, "analytics"]) => (19, None, false),
+            ("POST", ["run", "workflow"]) => (20, None, true),
+            ("GET", ["events"]) => (21, None, false),
+            ("GET", ["logs"]) => (22, LOGS, false),
+            ("GET", ["integrations", _]) => (23, USER, false),
+            ("GET", ["installations"]) => (24, None, false),
+            ("GET", ["installations", _]) => (25, None, false),
+            ("POST", ["headless", "startInstallation"]) => (26, None, true),
+            ("POST", ["headless", "completeInstallation"]) => (27, None, true),
+            ("POST", ["headless", "editInstallation"]) => (28, None, true),
+            ("GET", ["headless", "oauthUrl"]) => (29, Some("userId=usr_abc123&app=hubspot"), false),
+            ("POST", ["headless", "credentials"]) => (30, None, true),
+            ("GET", ["credentials", "users", _]) => (31, None, false),
+            ("DELETE", ["users", _, "credentials", _]) => (32, None, false),
+            ("GET", ["metadata", "credentials"]) => (33, None, false),
+            ("GET", ["metadata", "credentials", _]) => (34, None, false),
+            ("GET", ["analytics", "usage"]) => (35, None, false),
+            ("GET", ["analytics", "detail-usage-time"]) => (36, None, false),
+            ("GET", ["analytics", "detail-usage-user"]) => (37, USER, false),
             _ => return Err("no such route"),
         };
         if header(head, "authorization").and_then(|v| v.strip_prefix("Bearer ")) != Some(API_KEY) {
@@ -630,7 +711,7 @@ mod server {
         if header(head, "user-agent").is_none_or(str::is_empty) {
             return Err("no user agent");
         }
-        if has_query != (query == "userId=usr_abc123") {
+        if query != expected_query {
             return Err("bad query");
         }
         if has_body != (body_len > 0) {
