@@ -167,7 +167,7 @@ impl Pool {
             .as_ref()
             .is_none_or(|reaper| reaper.is_finished())
         {
-            idle.reaper = Some(spawn(Box::pin(reap(Arc::downgrade(&self.idle)))));
+            idle.reaper = Some(spawn(Box::pin(reap(Arc::downgrade(&self.idle), now))));
         }
     }
 
@@ -272,24 +272,26 @@ impl<F: Future<Output = ()> + Send + 'static> hyper::rt::Executor<F> for Spawner
     }
 }
 
-/// Closes idle connections as they expire, until there are none left (the pool starts it
-/// again with the next idle connection) or the pool is gone.
-async fn reap(idle: Weak<Mutex<Idle>>) {
+/// Closes idle connections as they expire: first [`IDLE_TIMEOUT`] after `started`, then
+/// whenever the oldest one left expires. Ends when none is left (the next [`Pool::put`]
+/// starts another) or the pool is gone. It sleeps first, so under steady traffic, where a
+/// connection is back in use before it could expire, one reaper is started per idle timeout
+/// rather than one per request.
+async fn reap(idle: Weak<Mutex<Idle>>, started: Instant) {
+    let mut wake = started + IDLE_TIMEOUT;
     loop {
-        let wake = {
-            let Some(idle) = idle.upgrade() else { return };
-            let mut idle = lock(&idle);
-            idle.prune(Instant::now());
-            match idle.connections.first() {
-                Some((_, since)) => *since + IDLE_TIMEOUT,
-                None => {
-                    // Under the lock: the next `put` sees no reaper and starts one.
-                    idle.reaper = None;
-                    return;
-                }
-            }
-        };
         tokio::time::sleep_until(wake).await;
+        let Some(idle) = idle.upgrade() else { return };
+        let mut idle = lock(&idle);
+        idle.prune(Instant::now());
+        match idle.connections.first() {
+            Some((_, since)) => wake = *since + IDLE_TIMEOUT,
+            None => {
+                // Under the lock: the next `put` sees no reaper and starts one.
+                idle.reaper = None;
+                return;
+            }
+        }
     }
 }
 
@@ -582,7 +584,14 @@ mod tests {
         tokio::spawn(connection);
         pool.put(Busy(sender));
         assert_eq!(lock(&pool.idle).connections.len(), 1);
-        assert!(lock(&pool.idle).reaper.is_some());
+        let reaper = lock(&pool.idle).reaper.as_ref().map(|r| r.id());
+        assert!(reaper.is_some());
+
+        // In use and back, as under steady traffic: the same reaper, none started per request.
+        tokio::task::yield_now().await;
+        let (sender, _) = lock(&pool.idle).connections.pop().unwrap();
+        pool.put(Busy(sender));
+        assert_eq!(lock(&pool.idle).reaper.as_ref().map(|r| r.id()), reaper);
 
         tokio::time::sleep(IDLE_TIMEOUT - Duration::from_secs(1)).await;
         assert_eq!(lock(&pool.idle).connections.len(), 1, "closed too early");
