@@ -41,6 +41,10 @@ pub(crate) struct Connector {
     /// For an `https` origin: the client's TLS configuration and the name to verify.
     tls: Option<(TlsConnector, ServerName<'static>)>,
     timeout: Duration,
+    /// Speak HTTP/2 without TLS (prior knowledge), so that the tests can reach the HTTP/2
+    /// code without a certificate the client trusts.
+    #[cfg(test)]
+    pub(crate) h2c: bool,
 }
 
 /// The way to the server's TCP stream, chosen once per client from the proxy environment
@@ -158,6 +162,8 @@ impl Connector {
             route,
             tls,
             timeout,
+            #[cfg(test)]
+            h2c: false,
         })
     }
 
@@ -192,9 +198,13 @@ impl Connector {
             }
         };
         let Some((tls, name)) = &self.tls else {
+            #[cfg(test)]
+            let h2 = self.h2c;
+            #[cfg(not(test))]
+            let h2 = false;
             return Ok(Connected {
                 stream: Stream::Plain(tcp),
-                h2: false,
+                h2,
             });
         };
         let tls = tls.connect(name.clone(), tcp).await?;

@@ -604,4 +604,61 @@ mod tests {
         );
         assert!(idle.reaper.is_none(), "the reaper did not stop");
     }
+
+    /// An HTTP/2 server (prior knowledge, no TLS) answering `{}` to every request, which
+    /// records each request's URI and `Host` header with its connection's number.
+    #[cfg(feature = "http2")]
+    async fn h2_server() -> (u16, Seen) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Seen::default();
+        let log = Arc::clone(&seen);
+        tokio::spawn(async move {
+            for n in 0.. {
+                let (socket, _) = listener.accept().await.unwrap();
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let mut connection = h2::server::handshake(socket).await.unwrap();
+                    while let Some(Ok((request, mut respond))) = connection.accept().await {
+                        let host = request.headers().get(HOST).map(|h| h.to_str().unwrap());
+                        let line = format!("{} {} host={host:?}", request.method(), request.uri());
+                        lock(&log).push((n, line));
+                        let head = http::Response::new(());
+                        let mut body = respond.send_response(head, false).unwrap();
+                        body.send_data(Bytes::from_static(b"{}"), true).unwrap();
+                    }
+                });
+            }
+        });
+        (port, seen)
+    }
+
+    #[cfg(feature = "http2")]
+    #[tokio::test]
+    async fn http2_requests_share_one_connection_with_absolute_uris_and_no_host() {
+        let (port, seen) = h2_server().await;
+        let base = format!("http://127.0.0.1:{port}");
+        let mut pool = pool(&base, Route::Direct);
+        pool.connector.h2c = true;
+        let pool = Arc::new(pool);
+
+        assert_eq!(&call(&pool, "GET", "/a?x=1").await.unwrap()[..], b"{}");
+        // Concurrent requests: multiplexed on the connection already open.
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let pool = Arc::clone(&pool);
+                tokio::spawn(async move { call(&pool, "POST", "/b").await.map(|_| ()) })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+
+        let heads = heads(&seen);
+        assert_eq!(heads.len(), 9, "{heads:?}");
+        assert!(heads.iter().all(|(n, _)| *n == 0), "{heads:?}");
+        assert_eq!(heads[0].1, format!("GET {base}/a?x=1 host=None"));
+        assert_eq!(heads[1].1, format!("POST {base}/b host=None"));
+        assert!(lock(&pool.idle).connections.is_empty());
+    }
 }
