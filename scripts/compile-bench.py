@@ -36,7 +36,9 @@ directory of
 --clean-reps builds of each, interleaved, each from an empty target directory. `--clean 0`
 skips it; `--only-clean` skips everything else. `--per-crate` also records the CPU seconds of
 every rustc run (through a RUSTC_WRAPPER of `/usr/bin/time`) and prints, per crate, the median
-over the builds of each side, and the sums of what only one side compiles.
+over the builds of each side, the sums of what only one side compiles, and a ratio less moved
+by the machine's load: the crates both sides compile and the time outside rustc pooled over
+all builds, plus each side's own crates.
 
 Usage: python3 scripts/compile-bench.py [--sizes 10,100,500] [--reps 3] [--dir DIR]
            [--clean 38] [--clean-reps 2] [--only-clean] [--per-crate]
@@ -598,7 +600,7 @@ def rustc_cpu(log):
     return per_crate
 
 
-def per_crate_report(crates):
+def per_crate_report(crates, runs):
     gen, hand = crates["clean_gen"], crates["clean_hand"]
     names = set().union(*gen, *hand) - {"unknown", "___"}
 
@@ -618,6 +620,23 @@ def per_crate_report(crates):
     shared = names - set(only["gen"]) - set(only["hand"])
     print(f"| **only this side** | {sum(only['gen'].values()):.1f} | {sum(only['hand'].values()):.1f} |")
     print(f"| **both sides** | {sum(med(gen, k) for k in shared):.1f} | {sum(med(hand, k) for k in shared):.1f} |")
+
+    # The crates both sides compile are the same code with the same features: whatever their
+    # CPU seconds differ by between the sides is the machine's load at the time. So is what a
+    # build spends outside rustc (cargo, build scripts' runs). Pooling both over every build
+    # of both sides, and keeping each side's own crates, gives a ratio that the load moves
+    # much less than a pair's.
+    def shared_sum(build):
+        return sum(build.get(k, 0.0) for k in shared)
+
+    outside = [cpu - sum(v for k, v in build.items() if k not in ("unknown", "___"))
+               for side in ("clean_gen", "clean_hand")
+               for (cpu, _), build in zip(runs[side], crates[side])]
+    common = statistics.median([shared_sum(b) for b in gen + hand]) + statistics.median(outside)
+    own_gen, own_hand = sum(only["gen"].values()), sum(only["hand"].values())
+    print(f"\nWith what both sides compile and run outside rustc pooled over all {len(gen) + len(hand)} "
+          f"builds ({common:.1f} CPU s): {common + own_gen:.1f} vs {common + own_hand:.1f}, "
+          f"ratio **{(common + own_gen) / (common + own_hand):.3f}**")
 
 
 def clean_builds(workdir, n, reps, per_crate=False):
@@ -645,7 +664,7 @@ def clean_builds(workdir, n, reps, per_crate=False):
     h = statistics.median(r[0] for r in runs["clean_hand"])
     print(f"| median | {g:.1f} | {h:.1f} | **{g / h:.3f}** |")
     if per_crate:
-        per_crate_report(crates)
+        per_crate_report(crates, runs)
     return runs
 
 
