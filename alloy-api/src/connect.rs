@@ -15,12 +15,13 @@ use std::time::Duration;
 
 use http::Uri;
 use http::header::HeaderValue;
-use hyper_util::client::proxy::matcher::Matcher;
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
+
+use crate::proxy::ProxyEnv;
 
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -82,49 +83,39 @@ pub(crate) struct Connected {
 /// Chooses the route to `base` from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
 /// (and their lowercase forms), read as curl and reqwest read them.
 pub(crate) fn route_from_env(base: &Uri) -> Result<Proxied, String> {
-    route(&Matcher::from_env(), base)
+    route(&ProxyEnv::from_env(), base)
 }
 
 /// Chooses the route to `base` by the proxy rules of `proxies`.
-fn route(proxies: &Matcher, base: &Uri) -> Result<Proxied, String> {
-    let Some(intercept) = proxies.intercept(base) else {
+fn route(proxies: &ProxyEnv, base: &Uri) -> Result<Proxied, String> {
+    let scheme = base.scheme_str().unwrap_or_default();
+    let host = base.host().unwrap_or_default();
+    let Some(proxy) = proxies.proxy_for(scheme, host) else {
         return Ok(Proxied {
             route: Route::Direct,
             forward_auth: None,
         });
     };
-    let proxy_uri = intercept.uri();
-    if proxy_uri.scheme_str() != Some("http") {
+    if proxy.scheme != "http" {
         return Err(format!(
-            "the proxy from the environment for {} uses `{}://`: only `http://` proxies are \
-             supported; exclude the host with NO_PROXY or use an http proxy",
-            base.host().unwrap_or_default(),
-            proxy_uri.scheme_str().unwrap_or_default(),
+            "the proxy from the environment for {host} uses `{}://`: only `http://` proxies \
+             are supported; exclude the host with NO_PROXY or use an http proxy",
+            proxy.scheme,
         ));
     }
-    let proxy = match proxy_uri.host() {
-        Some(host) if !host.is_empty() => (
-            unbracket(host).to_owned(),
-            proxy_uri.port_u16().unwrap_or(80),
-        ),
-        _ => {
-            return Err(format!(
-                "the proxy URL from the environment has no host: {proxy_uri}"
-            ));
-        }
-    };
-    let auth = intercept.basic_auth().cloned().map(|mut auth| {
-        auth.set_sensitive(true);
-        auth
-    });
-    if base.scheme_str() == Some("https") {
+    let address = (proxy.host.clone(), proxy.port.unwrap_or(80));
+    let auth = proxy.auth.clone();
+    if scheme == "https" {
         Ok(Proxied {
-            route: Route::Tunnel { proxy, auth },
+            route: Route::Tunnel {
+                proxy: address,
+                auth,
+            },
             forward_auth: None,
         })
     } else {
         Ok(Proxied {
-            route: Route::Forward { proxy },
+            route: Route::Forward { proxy: address },
             forward_auth: auth,
         })
     }
@@ -462,20 +453,17 @@ impl StdError for ConnectTimeout {}
 mod tests {
     use super::*;
 
-    fn proxies(all: &str, no: &str) -> Matcher {
-        Matcher::builder()
-            .all(all.to_owned())
-            .no(no.to_owned())
-            .build()
+    fn proxies(all: &str, no: &str) -> ProxyEnv {
+        ProxyEnv::new("", "", all, no)
     }
 
-    fn route_to(proxies: &Matcher, base: &str) -> Result<Proxied, String> {
+    fn route_to(proxies: &ProxyEnv, base: &str) -> Result<Proxied, String> {
         route(proxies, &base.parse().unwrap())
     }
 
     #[test]
     fn proxies_are_used_as_curl_uses_them() {
-        let none = Matcher::builder().build();
+        let none = ProxyEnv::default();
         let direct = route_to(&none, "https://api.example.com/").unwrap();
         assert!(matches!(direct.route, Route::Direct));
 

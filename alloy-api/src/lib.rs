@@ -58,6 +58,7 @@ mod connect;
 mod error;
 mod paginate;
 mod pool;
+mod proxy;
 mod redact;
 mod request;
 mod response;
