@@ -116,8 +116,12 @@ impl Pool {
         &self,
         mut request: http::Request<Body>,
     ) -> Result<(http::Response<Incoming>, Option<Busy>), SendError> {
+        // After a pooled HTTP/2 connection handed the request back: a new one, since the
+        // shared one may not show as closed yet.
+        let mut fresh = false;
         loop {
-            let (mut conn, pooled) = match self.checkout().await {
+            let pooled = if fresh { None } else { self.checkout().await };
+            let (mut conn, pooled) = match pooled {
                 Some(conn) => (conn, true),
                 None => (self.connect().await.map_err(SendError::Connect)?, false),
             };
@@ -140,9 +144,10 @@ impl Pool {
             };
             #[cfg(feature = "http2")]
             if let Conn::H2(_) = conn {
-                // Whatever happened, this connection is done: the next request opens another.
-                lock(&self.shared).take();
+                fresh = true;
             }
+            // A failed stream does not close an HTTP/2 connection: the shared one stays until
+            // it closes (checkout skips it then) or a new one replaces it.
             match error.take_message() {
                 // The pooled connection had been closed under us: the request never left.
                 Some(unsent) if pooled => request = unsent,
