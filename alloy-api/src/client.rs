@@ -8,20 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, PROXY_AUTHORIZATION, USER_AGENT,
-};
-use http::uri::PathAndQuery;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Body as _;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::Url;
 use tokio::time::Instant;
 
 use crate::builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
 };
-use crate::connect::ConnectTimeout;
 use crate::error::TimeoutKind;
-use crate::pool::{Pool, SendError};
 use crate::redact::redact_secret;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
 use crate::{Error, RawResponse, Request, Transport};
@@ -31,9 +25,9 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 
 /// A client for the Alloy Embedded API.
 ///
-/// Cheap to clone (one `Arc`), `Send + Sync`, and sharing one connection pool between its
-/// clones: build one at start-up and pass clones around. Call the API through the
-/// [`AlloyApi`](crate::AlloyApi) trait.
+/// Cheap to clone (one `Arc`), `Send + Sync`, and sharing one connection pool (its
+/// `reqwest::Client`'s) between its clones: build one at start-up and pass clones around.
+/// Call the API through the traits of [`prelude`](crate::prelude).
 ///
 /// ```no_run
 /// use alloy_api::prelude::*;
@@ -53,14 +47,12 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    /// The connections to the base URL's origin, which also write each request's target
-    /// and `Host` as the connection's protocol wants them.
-    pub(crate) pool: Pool,
-    pub(crate) base_url: http::Uri,
-    /// The base URL's path without its trailing `/`, prefixed to every endpoint's path.
-    pub(crate) base_path: String,
-    /// `Proxy-Authorization` for a forwarding proxy from the environment that wants it.
-    pub(crate) proxy_authorization: Option<HeaderValue>,
+    /// What sends each attempt: reqwest, the builder's own client or the caller's.
+    pub(crate) http: Http,
+    pub(crate) base_url: Url,
+    /// The base URL without its trailing `/`: every request's URL is this, the endpoint's
+    /// path and its query, written once and parsed once.
+    pub(crate) prefix: String,
     pub(crate) authorization: HeaderValue,
     pub(crate) api_version: HeaderValue,
     pub(crate) user_agent: HeaderValue,
@@ -68,6 +60,48 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+}
+
+/// The HTTP client an attempt goes through.
+#[derive(Clone)]
+pub(crate) enum Http {
+    Reqwest(reqwest::Client),
+    #[cfg(feature = "middleware")]
+    Middleware(reqwest_middleware::ClientWithMiddleware),
+}
+
+impl Http {
+    /// Which kind of client this is, for `Debug`.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::Reqwest(_) => "reqwest::Client",
+            #[cfg(feature = "middleware")]
+            Self::Middleware(_) => "reqwest_middleware::ClientWithMiddleware",
+        }
+    }
+
+    /// Sends one request; a failure comes back sorted for retrying.
+    async fn execute(
+        &self,
+        request: reqwest::Request,
+        inner: &Inner,
+    ) -> Result<reqwest::Response, (Outcome, Error)> {
+        match self {
+            Self::Reqwest(client) => client.execute(request).await.map_err(|e| classify(e, inner)),
+            #[cfg(feature = "middleware")]
+            Self::Middleware(client) => client.execute(request).await.map_err(|e| match e {
+                reqwest_middleware::Error::Reqwest(e) => classify(e, inner),
+                // A layer's own error: whether it sent the request first is unknown.
+                reqwest_middleware::Error::Middleware(e) => (
+                    Outcome::Lost,
+                    Error::Transport {
+                        maybe_sent: true,
+                        source: e.into(),
+                    },
+                ),
+            }),
+        }
+    }
 }
 
 impl Client {
@@ -78,138 +112,127 @@ impl Client {
 
     /// Builds a client from `ALLOY_API_KEY` and, when set, `ALLOY_BASE_URL` and
     /// `ALLOY_API_VERSION`, with the defaults for everything else.
+    ///
+    /// Only an absent variable counts as unset: one that is set but not valid Unicode is
+    /// [`Error::Config`], so a wrong base URL never sends the real key to the default one.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var(API_KEY_ENV)
-            .map_err(|_| Error::config(format!("{API_KEY_ENV} is not set")))?;
+        let key = env(API_KEY_ENV)?.ok_or_else(|| Error::config(format!("{API_KEY_ENV} is not set")))?;
         let mut builder = Self::builder().api_key(key);
-        if let Ok(base_url) = std::env::var(BASE_URL_ENV) {
+        if let Some(base_url) = env(BASE_URL_ENV)? {
             builder = builder.base_url(base_url);
         }
-        if let Ok(version) = std::env::var(API_VERSION_ENV) {
+        if let Some(version) = env(API_VERSION_ENV)? {
             builder = builder.api_version(version);
         }
         builder.build()
     }
 
     /// Returns the base URL every endpoint path is appended to, as the builder checked and
-    /// normalized it: lowercase scheme and host, no default port.
-    pub fn base_url(&self) -> &http::Uri {
+    /// normalized it: lowercase scheme and host (in punycode), no default port.
+    pub fn base_url(&self) -> &Url {
         &self.inner.base_url
     }
 
-    /// The request that one attempt of `request` sends: the URI from the already encoded
-    /// path and query (nothing parsed again but a check of the path's bytes; the pool adds the
-    /// scheme and authority where the connection wants them), the client's headers from
-    /// prebuilt values, the body shared, not copied.
-    fn http_request(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, Error> {
-        let inner = &*self.inner;
+    /// The URL of `request`: the base URL, the endpoint's path (its parameters already
+    /// percent-encoded as one segment each, so no parse can read another route into it) and
+    /// the query, written into one string and parsed once.
+    fn url(&self, request: &Request) -> Result<Url, Error> {
+        let prefix = &self.inner.prefix;
         let (path, query) = (request.path(), request.query_string());
-        let mut target = String::with_capacity(
-            inner.base_path.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
-        );
-        target.push_str(&inner.base_path);
-        target.push_str(path);
-        if target.is_empty() {
-            target.push('/');
-        }
+        let mut url =
+            String::with_capacity(prefix.len() + path.len() + query.map_or(0, |q| q.len() + 1));
+        url.push_str(prefix);
+        url.push_str(path);
         if let Some(query) = query {
-            target.push('?');
-            target.push_str(query);
+            url.push('?');
+            url.push_str(query);
         }
-        let uri = http::Uri::from(
-            PathAndQuery::from_maybe_shared(Bytes::from(target))
-                .map_err(|e| unsendable(e.into()))?,
-        );
+        Url::parse(&url).map_err(|e| unsendable(e.into()))
+    }
 
-        let body = request.body().cloned().unwrap_or_default();
-        let mut http = http::Request::new(Full::new(body));
-        *http.method_mut() = request.method().to_http();
-        *http.uri_mut() = uri;
+    /// The request that one attempt of `request` sends: the URL, the client's headers from
+    /// prebuilt values, the body shared, not copied.
+    fn http_request(&self, request: &Request, url: Url) -> reqwest::Request {
+        let inner = &*self.inner;
+        let mut http = reqwest::Request::new(request.method().to_http(), url);
         let headers = http.headers_mut();
-        headers.reserve(7 + request.headers().len());
+        headers.reserve(5 + request.headers().len());
         headers.insert(AUTHORIZATION, inner.authorization.clone());
         headers.insert(X_API_VERSION, inner.api_version.clone());
         headers.insert(ACCEPT, APPLICATION_JSON);
         headers.insert(USER_AGENT, inner.user_agent.clone());
-        if let Some(auth) = &inner.proxy_authorization {
-            headers.insert(PROXY_AUTHORIZATION, auth.clone());
-        }
         // An endpoint's header parameter replaces the client's default of the same name
         // (`Accept`, `User-Agent`) instead of sending both; the macro refuses parameters for
         // the headers the client must own (`Authorization`, `Content-Type`, `Host`, ...).
         for (name, value) in request.headers() {
             headers.insert(name.clone(), value.clone());
         }
-        if request.body().is_some() {
+        if let Some(body) = request.body() {
             headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+            *http.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
-        Ok(http)
+        http
     }
 
     /// One attempt: send, then read the whole body within the size limit.
     ///
     /// A plain function returning a boxed future, not inlined, so that the attempt and all it
-    /// reaches (the pool, connection set-up, the HTTP/1 and HTTP/2 state machines: most of
+    /// reaches (reqwest's client, its connector and pool, the HTTP state machines: most of
     /// the code a call runs) are compiled once, in this crate. Written as an `async fn` called
     /// from the `async` body of [`Transport::execute`], it would be compiled in every crate
     /// that awaits an endpoint, since an `async` body is compiled where it is polled.
     #[inline(never)]
-    fn attempt<'a>(&'a self, request: &'a Request) -> Attempting<'a> {
-        Box::pin(self.attempt_inner(request))
+    fn attempt<'a>(&'a self, request: &'a Request, url: Url) -> Attempting<'a> {
+        Box::pin(self.attempt_inner(request, url))
     }
 
-    async fn attempt_inner(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
+    async fn attempt_inner(
+        &self,
+        request: &Request,
+        url: Url,
+    ) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
-        let http = self
-            .http_request(request)
-            .map_err(|e| (Outcome::Unsendable, e))?;
-        let (response, busy) = inner
-            .pool
-            .send(http)
-            .await
-            .map_err(|e| classify(e, inner))?;
-        let (head, mut incoming) = response.into_parts();
-        let status = head.status;
-        let declared = incoming.size_hint().exact();
+        let mut response = inner
+            .http
+            .execute(self.http_request(request, url), inner)
+            .await?;
+        let status = response.status();
+        // Too large is deterministic: the same request gets the same body, so it is not
+        // retried, whatever the status.
+        let too_large = || (Outcome::Invalid, Error::ResponseTooLarge { limit });
+        let declared = response.content_length();
         if declared.is_some_and(|len| len > limit as u64) {
-            return Err((Outcome::Status(status), Error::ResponseTooLarge { limit }));
+            return Err(too_large());
         }
         // A body usually arrives as one chunk: keep it as it is, and copy only when a second
         // one comes, into a buffer sized from Content-Length (bounded by the limit above).
         let mut body = Body::Empty;
         let mut len = 0usize;
-        while let Some(frame) = incoming.frame().await {
-            match frame {
-                Ok(frame) => {
-                    let Ok(chunk) = frame.into_data() else {
-                        continue; // trailers
-                    };
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
                     len = len.saturating_add(chunk.len());
                     if len > limit {
-                        return Err((Outcome::Status(status), Error::ResponseTooLarge { limit }));
+                        return Err(too_large());
                     }
                     body.push(chunk, declared.map_or(0, |d| d as usize));
                 }
+                Ok(None) => break,
                 // The head arrived, so the request did reach the server.
                 Err(e) => {
-                    return Err((
-                        Outcome::Lost,
-                        Error::Transport {
-                            maybe_sent: true,
-                            source: Box::new(e),
-                        },
-                    ));
+                    let (outcome, error) = classify(e, inner);
+                    let outcome = match outcome {
+                        Outcome::Invalid => Outcome::Invalid,
+                        _ => Outcome::Lost,
+                    };
+                    return Err((outcome, error));
                 }
             }
         }
-        // Read to the end: the connection can carry the next request.
-        if let Some(busy) = busy {
-            inner.pool.put(busy);
-        }
         Ok(RawResponse {
             status,
-            headers: head.headers,
+            headers: std::mem::take(response.headers_mut()),
             body: body.into_bytes(),
         })
     }
@@ -219,15 +242,23 @@ impl Client {
         &self.inner.authorization.as_bytes()[BEARER.len()..]
     }
 
-    /// Builds the `http::Request` that an attempt of `request` sends, with the code
+    /// Builds the `reqwest::Request` that an attempt of `request` sends, with the code
     /// [`Transport::execute`] uses. Not public API: lets the benchmarks compare generated and
     /// hand-written request building without a network.
     #[doc(hidden)]
-    pub fn __build_http_request(
-        &self,
-        request: &Request,
-    ) -> Result<http::Request<impl Sized>, Error> {
-        self.http_request(request)
+    pub fn __build_http_request(&self, request: &Request) -> Result<reqwest::Request, Error> {
+        Ok(self.http_request(request, self.url(request)?))
+    }
+}
+
+/// Reads an environment variable: `None` only when it is absent.
+fn env(name: &str) -> Result<Option<String>, Error> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
+            "{name} is set but is not valid Unicode"
+        ))),
     }
 }
 
@@ -279,46 +310,51 @@ fn unsendable(source: Box<dyn std::error::Error + Send + Sync>) -> Error {
     }
 }
 
-/// Sorts a failure to get a response head into what it means for retrying, and the error to
-/// report.
-fn classify(error: SendError, inner: &Inner) -> (Outcome, Error) {
-    match error {
-        // A failed connection (name resolution, refused, proxy, TLS handshake, connect
-        // timeout) never carried the request: safe to retry whatever the method.
-        SendError::Connect(error) => {
-            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
-            while let Some(e) = cause {
-                if e.is::<ConnectTimeout>() {
-                    return (
-                        Outcome::NotSent,
-                        Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
-                    );
-                }
-                cause = e.source();
-            }
-            (
+/// Sorts a reqwest error into what it means for retrying, and the error to report. The URL
+/// is dropped from the error: its query can name a user.
+fn classify(error: reqwest::Error, inner: &Inner) -> (Outcome, Error) {
+    // A failed connection (refused, DNS, proxy, TLS handshake, connect timeout) never carried
+    // the request: safe to retry whatever the method.
+    if error.is_connect() {
+        if error.is_timeout() {
+            return (
                 Outcome::NotSent,
-                Error::Transport {
-                    maybe_sent: false,
-                    source: error,
-                },
-            )
+                Error::timeout(TimeoutKind::Connect, inner.connect_timeout),
+            );
         }
-        SendError::NotSent(error) => (
-            Outcome::NotSent,
-            Error::Transport {
-                maybe_sent: false,
-                source: Box::new(error),
-            },
-        ),
-        SendError::Lost(error) => (
-            Outcome::Lost,
-            Error::Transport {
-                maybe_sent: true,
-                source: Box::new(error),
-            },
-        ),
+        return (Outcome::NotSent, transport(error, false));
     }
+    let outcome = if error.is_builder() {
+        Outcome::Unsendable
+    } else if error.is_redirect() || is_malformed_response(&error) {
+        // A redirect loop of the caller's client, or an answer that is not HTTP (a head too
+        // large, an invalid status line): the same request would meet it again.
+        Outcome::Invalid
+    } else {
+        Outcome::Lost
+    };
+    (outcome, transport(error, outcome != Outcome::Unsendable))
+}
+
+/// The error of a failed attempt, with reqwest's error (without its URL) as the source.
+fn transport(error: reqwest::Error, maybe_sent: bool) -> Error {
+    Error::Transport {
+        maybe_sent,
+        source: Box::new(error.without_url()),
+    }
+}
+
+/// Whether the server's answer could not be read as HTTP at all: hyper's parse errors
+/// (a response head over its size limit, an invalid status line or header).
+fn is_malformed_response(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(hyper) = e.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse() || hyper.is_parse_status();
+        }
+        cause = e.source();
+    }
+    false
 }
 
 impl Transport for Client {
@@ -328,9 +364,11 @@ impl Transport for Client {
         }
         let inner = &*self.inner;
         let span = request.span();
-        if let Some(host) = inner.base_url.host() {
+        if let Some(host) = inner.base_url.host_str() {
             span.record("server.address", host);
         }
+        // The first attempt takes this URL; a retry, which is rare, writes it again.
+        let mut url = Some(self.url(&request)?);
         let idempotent = request.endpoint().idempotent();
         let policy = &inner.retry;
         let started = Instant::now();
@@ -341,10 +379,13 @@ impl Transport for Client {
             // One timer per attempt, for whichever limit ends first: the attempt's timeout
             // (connect, send, the whole body) or the call's deadline.
             let attempt_ends = after(now, inner.timeout);
+            let this_url = match url.take() {
+                Some(url) => url,
+                None => self.url(&request)?,
+            };
+            let attempt = self.attempt(&request, this_url);
             let result =
-                match tokio::time::timeout_at(attempt_ends.min(deadline), self.attempt(&request))
-                    .await
-                {
+                match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
                     Ok(result) => result,
                     Err(_) if attempt_ends <= deadline => Err((
                         Outcome::Lost,
@@ -406,7 +447,8 @@ const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.to_string())
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("http_client", &self.inner.http.kind())
             .field("api_key", &"<redacted>")
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("timeout", &self.inner.timeout)

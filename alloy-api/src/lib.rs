@@ -54,17 +54,13 @@ extern crate self as alloy_api;
 mod api;
 mod builder;
 mod client;
-mod connect;
 mod error;
 mod paginate;
-mod pool;
-mod proxy;
 mod redact;
 mod request;
 mod response;
 mod retry;
 mod transport;
-mod uri;
 
 pub mod models;
 
@@ -174,3 +170,10 @@ pub use transport::Transport;
 pub use alloy_macros::api_endpoint;
 
 pub use http;
+/// The HTTP client every request goes through, re-exported so that the version you hand to
+/// [`ClientBuilder::http_client`] is always the one this crate was built with.
+pub use reqwest;
+/// The middleware stack [`ClientBuilder::http_client_with_middleware`] takes (feature
+/// `middleware`).
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;

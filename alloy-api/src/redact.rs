@@ -10,7 +10,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use crate::uri;
+use reqwest::Url;
 
 /// What stands in for a secret wherever one would have been shown.
 pub(crate) const REDACTED: &str = "<redacted>";
@@ -59,7 +59,10 @@ pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
 
 impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Ok(url) = uri::parse(self.0) else {
+        // Parsed as the client parses it (reqwest's `Url`), so what is shown is what would be
+        // used: an internationalized host in its punycode form, no default port.
+        let url = Url::parse(self.0.trim()).ok().filter(Url::has_host);
+        let Some(url) = url else {
             // Show a typo (`production.runalloy.com`), not what might hold credentials.
             return if self.0.len() <= 200 && !self.0.contains(['@', '?', '#']) {
                 write!(f, "`{}`", self.0.escape_debug())
@@ -67,15 +70,15 @@ impl fmt::Display for RedactedUrl<'_> {
                 f.write_str("<unparseable URL>")
             };
         };
-        write!(f, "{}://{}", url.scheme, url.host)?;
-        if let Some(port) = url.port {
+        write!(f, "{}://{}", url.scheme(), url.host_str().unwrap_or_default())?;
+        if let Some(port) = url.port() {
             write!(f, ":{port}")?;
         }
-        f.write_str(&url.path)?;
-        if url.query {
+        f.write_str(url.path())?;
+        if url.query().is_some() {
             write!(f, "?{REDACTED}")?;
         }
-        if url.fragment {
+        if url.fragment().is_some() {
             write!(f, "#{REDACTED}")?;
         }
         Ok(())
@@ -150,14 +153,15 @@ mod tests {
             ("production.runalloy.com", "`production.runalloy.com`"),
             ("not a url?key=s", "<unparseable URL>"),
             ("nope@secret", "<unparseable URL>"),
-            // What `http::Uri` alone would take for a host and a port.
+            // A port that is not a number: not a URL, and it holds an `@`.
             ("https://user:p/w@api.example.com", "<unparseable URL>"),
             ("https://user:pw#x@api.example.com", "<unparseable URL>"),
             (
                 "https://api.example.com/p#f?x",
                 "https://api.example.com/p#<redacted>",
             ),
-            ("https://bücher.example/", "`https://bücher.example/`"),
+            // An internationalized host, as it is sent: in punycode.
+            ("https://bücher.example/", "https://xn--bcher-kva.example/"),
         ] {
             assert_eq!(RedactedUrl(raw).to_string(), shown);
         }

@@ -23,7 +23,9 @@ use crate::error::is_retryable_status;
 ///   [`retry_after`](crate::Error::retry_after)), so a caller is never stalled for
 ///   minutes;
 /// - `400`, `401`, `403`, `404` and every other status are never retried, nor is a 2xx whose
-///   body does not decode or is too large.
+///   body does not decode, nor is an answer the client cannot accept whatever its status
+///   (a body over the size cap, a response head too large or not HTTP): the same request
+///   would get the same answer.
 ///
 /// Four attempts spread over a few seconds ride out a deploy or a brief overload without
 /// hiding an outage for long; the jitter keeps many clients from retrying in lockstep.
@@ -116,6 +118,10 @@ pub(crate) enum Outcome {
     /// The request cannot be sent at all (the HTTP layer refused to build it): trying again
     /// gives the same answer.
     Unsendable,
+    /// The server answered, but with something the client cannot accept whatever the
+    /// status: a response head too large or not HTTP, or a body over the size cap. The same
+    /// request would get the same answer, so it is never retried.
+    Invalid,
 }
 
 /// Returns whether an attempt with this outcome should be retried, by the rules documented
@@ -126,7 +132,7 @@ pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
         Outcome::Status(StatusCode::TOO_MANY_REQUESTS) => true,
         Outcome::Status(status) => idempotent && is_retryable_status(status),
         Outcome::Lost => idempotent,
-        Outcome::Unsendable => false,
+        Outcome::Unsendable | Outcome::Invalid => false,
     }
 }
 
@@ -217,6 +223,9 @@ mod tests {
     fn a_request_that_cannot_be_built_is_never_retried() {
         assert!(!should_retry(Outcome::Unsendable, true));
         assert!(!should_retry(Outcome::Unsendable, false));
+        // An oversized or unreadable answer is deterministic: never retried.
+        assert!(!should_retry(Outcome::Invalid, true));
+        assert!(!should_retry(Outcome::Invalid, false));
     }
 
     #[test]

@@ -273,7 +273,7 @@ impl Sandbox {
     }
 
     /// Returns a [`Client`](alloy_api::Client) configured for this sandbox: its base URL and API
-    /// key, default everything else.
+    /// key, no proxy (whatever `HTTP_PROXY` and friends say), default everything else.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -292,9 +292,12 @@ impl Sandbox {
     /// # }
     /// ```
     pub fn client(&self) -> Result<alloy_api::Client, alloy_api::Error> {
+        // Straight to the loopback address: a proxy from the environment (as many CI
+        // machines set) must not stand between a test and its own sandbox.
         alloy_api::Client::builder()
             .api_key(&self.api_key)
             .base_url(&self.base_url)
+            .no_proxy()
             .build()
     }
 
