@@ -100,9 +100,20 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
-    proxy: Option<String>,
-    no_proxy: bool,
+    proxy: Proxy,
     http: Option<Http>,
+}
+
+/// Which proxy the client the builder makes goes through.
+#[derive(Clone, Default)]
+enum Proxy {
+    /// The environment's (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, minus `NO_PROXY`).
+    #[default]
+    FromEnv,
+    /// None at all.
+    Direct,
+    /// This one.
+    Url(String),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -117,8 +128,14 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("proxy", &self.proxy.as_deref().map(RedactedUrl))
-            .field("no_proxy", &self.no_proxy)
+            .field(
+                "proxy",
+                &match &self.proxy {
+                    Proxy::FromEnv => "<from the environment>".to_owned(),
+                    Proxy::Direct => "<none>".to_owned(),
+                    Proxy::Url(url) => RedactedUrl(url).to_string(),
+                },
+            )
             .field("http_client", &self.http.as_ref().map(Http::kind))
             .finish()
     }
@@ -210,21 +227,21 @@ impl ClientBuilder {
     /// URL (`http://user:password@proxy:3128`) are sent to the proxy, never the API key: in
     /// a tunnel the proxy sees only the `CONNECT` line and encrypted bytes.
     ///
-    /// An unreadable URL is a configuration error of [`build`](Self::build). Configures the
-    /// client the builder makes, so it cannot be combined with
-    /// [`http_client`](Self::http_client).
+    /// An unreadable URL is a configuration error of [`build`](Self::build). Replaces an
+    /// earlier [`no_proxy`](Self::no_proxy). Configures the client the builder makes, so it
+    /// cannot be combined with [`http_client`](Self::http_client).
     #[must_use]
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.proxy = Proxy::Url(url.into());
         self
     }
 
-    /// Connects directly, ignoring the proxy variables of the environment (and any
-    /// [`proxy`](Self::proxy)). Configures the client the builder makes, so it cannot be
-    /// combined with [`http_client`](Self::http_client).
+    /// Connects directly, ignoring the proxy variables of the environment. Replaces an
+    /// earlier [`proxy`](Self::proxy). Configures the client the builder makes, so it cannot
+    /// be combined with [`http_client`](Self::http_client).
     #[must_use]
     pub fn no_proxy(mut self) -> Self {
-        self.no_proxy = true;
+        self.proxy = Proxy::Direct;
         self
     }
 
@@ -299,8 +316,8 @@ impl ClientBuilder {
             Some(http) => {
                 let ours = [
                     (self.connect_timeout.is_some(), "connect_timeout"),
-                    (self.proxy.is_some(), "proxy"),
-                    (self.no_proxy, "no_proxy"),
+                    (matches!(self.proxy, Proxy::Url(_)), "proxy"),
+                    (matches!(self.proxy, Proxy::Direct), "no_proxy"),
                 ];
                 if let Some((_, setting)) = ours.iter().find(|(set, _)| *set) {
                     return Err(Error::config(format!(
@@ -316,14 +333,17 @@ impl ClientBuilder {
                     .connect_timeout(connect_timeout)
                     .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none());
-                if self.no_proxy {
-                    http = http.no_proxy();
-                } else if let Some(proxy) = &self.proxy {
-                    let shown = RedactedUrl(proxy);
-                    let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-                        Error::config(format!("invalid proxy {shown}: {}", e.without_url()))
-                    })?;
-                    http = http.proxy(proxy);
+                match &self.proxy {
+                    // reqwest reads the environment's variables when it builds the client.
+                    Proxy::FromEnv => {}
+                    Proxy::Direct => http = http.no_proxy(),
+                    Proxy::Url(url) => {
+                        let shown = RedactedUrl(url);
+                        let proxy = reqwest::Proxy::all(url.as_str()).map_err(|e| {
+                            Error::config(format!("invalid proxy {shown}: {}", e.without_url()))
+                        })?;
+                        http = http.proxy(proxy);
+                    }
                 }
                 Http::Reqwest(http.build().map_err(|e| {
                     Error::config(format!("cannot build the HTTP client: {}", e.without_url()))
@@ -520,7 +540,10 @@ mod tests {
             ),
             // Internationalized hosts work, in their punycode form.
             ("https://bücher.example", "https://xn--bcher-kva.example/"),
-            ("https://api.example.com/a/../b", "https://api.example.com/b"),
+            (
+                "https://api.example.com/a/../b",
+                "https://api.example.com/b",
+            ),
             ("https://0x7f.1", "https://127.0.0.1/"),
         ] {
             assert_eq!(
@@ -567,7 +590,8 @@ mod tests {
                 .build()
                 .unwrap_err();
             assert!(
-                matches!(error, Error::Config { .. }) && error.to_string().contains("reqwest::Client"),
+                matches!(error, Error::Config { .. })
+                    && error.to_string().contains("reqwest::Client"),
                 "{error}"
             );
         }

@@ -87,7 +87,10 @@ impl Http {
         inner: &Inner,
     ) -> Result<reqwest::Response, (Outcome, Error)> {
         match self {
-            Self::Reqwest(client) => client.execute(request).await.map_err(|e| classify(e, inner)),
+            Self::Reqwest(client) => client
+                .execute(request)
+                .await
+                .map_err(|e| classify(e, inner)),
             #[cfg(feature = "middleware")]
             Self::Middleware(client) => client.execute(request).await.map_err(|e| match e {
                 reqwest_middleware::Error::Reqwest(e) => classify(e, inner),
@@ -116,7 +119,8 @@ impl Client {
     /// Only an absent variable counts as unset: one that is set but not valid Unicode is
     /// [`Error::Config`], so a wrong base URL never sends the real key to the default one.
     pub fn from_env() -> Result<Self, Error> {
-        let key = env(API_KEY_ENV)?.ok_or_else(|| Error::config(format!("{API_KEY_ENV} is not set")))?;
+        let key =
+            env(API_KEY_ENV)?.ok_or_else(|| Error::config(format!("{API_KEY_ENV} is not set")))?;
         let mut builder = Self::builder().api_key(key);
         if let Some(base_url) = env(BASE_URL_ENV)? {
             builder = builder.base_url(base_url);
@@ -384,15 +388,14 @@ impl Transport for Client {
                 None => self.url(&request)?,
             };
             let attempt = self.attempt(&request, this_url);
-            let result =
-                match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
-                    Ok(result) => result,
-                    Err(_) if attempt_ends <= deadline => Err((
-                        Outcome::Lost,
-                        Error::timeout(TimeoutKind::Attempt, inner.timeout),
-                    )),
-                    Err(_) => return Err(Error::timeout(TimeoutKind::Call, policy.deadline)),
-                };
+            let result = match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
+                Ok(result) => result,
+                Err(_) if attempt_ends <= deadline => Err((
+                    Outcome::Lost,
+                    Error::timeout(TimeoutKind::Attempt, inner.timeout),
+                )),
+                Err(_) => return Err(Error::timeout(TimeoutKind::Call, policy.deadline)),
+            };
             // What to return if this attempt is the last one: a non-2xx response stays a
             // response, so the runtime maps every status to an error in one place.
             let (outcome, server_wait, last) = match result {

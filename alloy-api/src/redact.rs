@@ -70,7 +70,12 @@ impl fmt::Display for RedactedUrl<'_> {
                 f.write_str("<unparseable URL>")
             };
         };
-        write!(f, "{}://{}", url.scheme(), url.host_str().unwrap_or_default())?;
+        write!(
+            f,
+            "{}://{}",
+            url.scheme(),
+            url.host_str().unwrap_or_default()
+        )?;
         if let Some(port) = url.port() {
             write!(f, ":{port}")?;
         }

@@ -10,6 +10,7 @@
 
 pub mod official;
 pub mod prism;
+pub mod proxy;
 pub mod schema;
 mod server;
 pub mod trace;
@@ -28,12 +29,15 @@ pub fn fast_retries() -> RetryPolicy {
     RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
-/// A builder for `base_url` with [`TEST_KEY`] and [`fast_retries`].
+/// A builder for `base_url` with [`TEST_KEY`] and [`fast_retries`], connecting directly:
+/// a proxy in the environment (as CI machines often set) must not stand between a test and
+/// its loopback server.
 pub fn builder(base_url: &str) -> ClientBuilder {
     Client::builder()
         .api_key(TEST_KEY)
         .base_url(base_url)
         .retry_policy(fast_retries())
+        .no_proxy()
 }
 
 /// A client for `base_url` with [`TEST_KEY`] and [`fast_retries`].

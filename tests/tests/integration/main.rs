@@ -21,6 +21,7 @@ mod pass;
 mod prism_check;
 mod sandbox;
 mod test_double;
+mod transport;
 mod wire;
 mod wire_analytics;
 mod wire_credentials;
