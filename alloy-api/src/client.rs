@@ -95,13 +95,9 @@ impl Http {
             Self::Middleware(client) => client.execute(request).await.map_err(|e| match e {
                 reqwest_middleware::Error::Reqwest(e) => classify(e, inner),
                 // A layer's own error: whether it sent the request first is unknown.
-                reqwest_middleware::Error::Middleware(e) => (
-                    Outcome::Lost,
-                    Error::Transport {
-                        maybe_sent: true,
-                        source: e.into(),
-                    },
-                ),
+                reqwest_middleware::Error::Middleware(e) => {
+                    (Outcome::Lost, Error::transport(true, e.into()))
+                }
             }),
         }
     }
@@ -308,10 +304,7 @@ impl Body {
 
 /// A request the HTTP layer cannot build: sending it again would fail the same way.
 fn unsendable(source: Box<dyn std::error::Error + Send + Sync>) -> Error {
-    Error::Transport {
-        maybe_sent: false,
-        source,
-    }
+    Error::transport(false, source)
 }
 
 /// Sorts a reqwest error into what it means for retrying, and the error to report. The URL
@@ -342,10 +335,7 @@ fn classify(error: reqwest::Error, inner: &Inner) -> (Outcome, Error) {
 
 /// The error of a failed attempt, with reqwest's error (without its URL) as the source.
 fn transport(error: reqwest::Error, maybe_sent: bool) -> Error {
-    Error::Transport {
-        maybe_sent,
-        source: Box::new(error.without_url()),
-    }
+    Error::transport(maybe_sent, Box::new(error.without_url()))
 }
 
 /// Whether the server's answer could not be read as HTTP at all: hyper's parse errors
@@ -405,7 +395,7 @@ impl Transport for Client {
                     retry_after(&response.headers),
                     Ok(response),
                 ),
-                Err((outcome, error)) => (outcome, None, Err(error)),
+                Err((outcome, error)) => (outcome, None, Err(error.judged(outcome, idempotent))),
             };
             let attempt = Attempt {
                 outcome,

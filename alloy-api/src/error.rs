@@ -9,6 +9,7 @@ use http::{HeaderMap, StatusCode};
 use crate::RawResponse;
 use crate::models::ErrorResponse;
 use crate::redact::{RedactedJsonError, write_json_error};
+use crate::retry::{Outcome, should_retry};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -47,15 +48,24 @@ pub enum Error {
         kind: TimeoutKind,
         /// The limit that was reached.
         limit: Duration,
+        /// Whether the client's retry rules allow sending the call again (see
+        /// [`Error::is_retryable`]).
+        retryable: bool,
     },
     /// The request could not be sent or the response could not be read (connection refused,
     /// reset, TLS failure, truncated body).
+    ///
+    /// The `source` is the HTTP client's error: a `reqwest::Error` (or, with a middleware
+    /// stack, a layer's own error).
     #[non_exhaustive]
     Transport {
         /// Whether the request may have reached the server; `false` means it never left.
         maybe_sent: bool,
         /// The underlying error.
         source: Box<dyn std::error::Error + Send + Sync>,
+        /// Whether the client's retry rules allow sending the call again (see
+        /// [`Error::is_retryable`]).
+        retryable: bool,
     },
     /// The response body was larger than the configured limit; it was not read further.
     #[non_exhaustive]
@@ -129,6 +139,8 @@ pub struct ApiError(Box<ApiErrorInner>);
 #[derive(Clone)]
 struct ApiErrorInner {
     status: StatusCode,
+    /// The client's retry rules for this status and the endpoint's idempotency.
+    retryable: bool,
     error: Option<String>,
     message: Option<String>,
     retry_after: Option<Duration>,
@@ -276,22 +288,41 @@ impl Error {
         matches!(self, Self::Timeout { .. })
     }
 
-    /// Returns whether trying the same call again later may succeed: 408, 429, 500, 502, 503,
-    /// 504, timeouts and transport failures.
+    /// Returns whether the call may safely be sent again, later: the answer of the client's
+    /// own retry rules (see [`RetryPolicy`](crate::RetryPolicy)) for this failure and this
+    /// endpoint, whatever the count of retries or the deadline that made the client stop.
     ///
-    /// Whether the client actually retries also depends on the method (see
-    /// [`RetryPolicy`](crate::RetryPolicy)).
+    /// True for a request that never reached the server and for a 429, whatever the method;
+    /// for 408, 500, 502, 503, 504, an attempt timeout or a connection lost mid-answer, only
+    /// when the endpoint is idempotent (a `POST` that may have been processed is not sent
+    /// twice); never for other statuses, decode errors, an answer over the size cap or not
+    /// HTTP, a request the HTTP layer could not build, invalid arguments or configuration.
+    /// A retry loop of your own built on it repeats only what the client itself would.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(api) => is_retryable_status(api.status()),
-            Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Api(api) => api.0.retryable,
+            Self::Timeout { retryable, .. } | Self::Transport { retryable, .. } => *retryable,
             _ => false,
         }
     }
 
-    /// Builds an [`Error::Api`] from a non-2xx response, parsing its body leniently and
-    /// keeping its headers.
-    pub(crate) fn from_response(response: RawResponse) -> Self {
+    /// Records the retry rules' verdict on this failure of an endpoint (`idempotent` or
+    /// not), which [`is_retryable`](Self::is_retryable) then returns.
+    pub(crate) fn judged(mut self, outcome: Outcome, idempotent: bool) -> Self {
+        let verdict = should_retry(outcome, idempotent);
+        match &mut self {
+            Self::Api(api) => api.0.retryable = verdict,
+            Self::Timeout { retryable, .. } | Self::Transport { retryable, .. } => {
+                *retryable = verdict;
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// Builds an [`Error::Api`] from a non-2xx response of an endpoint (`idempotent` or not),
+    /// parsing its body leniently and keeping its headers.
+    pub(crate) fn from_response(response: RawResponse, idempotent: bool) -> Self {
         let RawResponse {
             status,
             headers,
@@ -301,6 +332,7 @@ impl Error {
         let parsed = serde_json::from_slice::<ErrorResponse>(&body).unwrap_or_default();
         Self::Api(ApiError(Box::new(ApiErrorInner {
             status,
+            retryable: should_retry(Outcome::Status(status), idempotent),
             error: parsed.error,
             message: parsed.message,
             retry_after: crate::retry::retry_after(&headers),
@@ -309,8 +341,27 @@ impl Error {
         })))
     }
 
+    /// A timeout, judged as the retry rules judge it without knowing the endpoint: a
+    /// connect timeout never sent the request; the others are judged by
+    /// [`judged`](Self::judged) once the endpoint is known.
     pub(crate) fn timeout(kind: TimeoutKind, limit: Duration) -> Self {
-        Self::Timeout { kind, limit }
+        Self::Timeout {
+            kind,
+            limit,
+            retryable: kind == TimeoutKind::Connect,
+        }
+    }
+
+    /// A transport failure, judged by [`judged`](Self::judged) once the endpoint is known.
+    pub(crate) fn transport(
+        maybe_sent: bool,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        Self::Transport {
+            maybe_sent,
+            source,
+            retryable: false,
+        }
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
@@ -325,11 +376,6 @@ impl Error {
             reason: reason.into(),
         }
     }
-}
-
-/// Returns whether a response status is worth retrying: 408, 429, 500, 502, 503 and 504.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 impl fmt::Display for Error {
@@ -348,7 +394,9 @@ impl fmt::Display for Error {
                 )?;
                 write_json_error(f, source)
             }
-            Self::Timeout { kind, limit } => write!(f, "timed out: {kind} of {limit:?} reached"),
+            Self::Timeout { kind, limit, .. } => {
+                write!(f, "timed out: {kind} of {limit:?} reached")
+            }
             Self::Transport { source, .. } => {
                 write!(f, "the request failed: {source}")?;
                 let mut cause = source.source();
@@ -383,15 +431,25 @@ impl fmt::Debug for Error {
                 .field("source", &RedactedJsonError(source))
                 .field("body", &format_args!("<{} bytes>", body.len()))
                 .finish(),
-            Self::Timeout { kind, limit } => f
+            Self::Timeout {
+                kind,
+                limit,
+                retryable,
+            } => f
                 .debug_struct("Timeout")
                 .field("kind", kind)
                 .field("limit", limit)
+                .field("retryable", retryable)
                 .finish(),
-            Self::Transport { maybe_sent, source } => f
+            Self::Transport {
+                maybe_sent,
+                source,
+                retryable,
+            } => f
                 .debug_struct("Transport")
                 .field("maybe_sent", maybe_sent)
                 .field("source", source)
+                .field("retryable", retryable)
                 .finish(),
             Self::ResponseTooLarge { limit } => f
                 .debug_struct("ResponseTooLarge")
@@ -425,14 +483,19 @@ mod tests {
 
     #[test]
     fn html_error_body_keeps_status_and_text() {
-        let e = Error::from_response(RawResponse::new(
-            StatusCode::BAD_GATEWAY,
-            Bytes::from_static(b"<html>bad gateway</html>"),
-        ));
+        let page = || {
+            RawResponse::new(
+                StatusCode::BAD_GATEWAY,
+                Bytes::from_static(b"<html>bad gateway</html>"),
+            )
+        };
+        let e = Error::from_response(page(), true);
         assert_eq!(e.status(), Some(StatusCode::BAD_GATEWAY));
         assert_eq!(e.message(), None);
         assert_eq!(&e.body().unwrap()[..], b"<html>bad gateway</html>");
         assert!(e.is_retryable());
+        // A POST that got a 502 may have been processed: not retryable.
+        assert!(!Error::from_response(page(), false).is_retryable());
     }
 
     fn decode_error(body: &str, into: fn(&[u8]) -> serde_json::Error) -> Error {
@@ -506,10 +569,13 @@ mod tests {
 
     #[test]
     fn debug_does_not_print_bodies() {
-        let e = Error::from_response(RawResponse::new(
-            StatusCode::BAD_REQUEST,
-            Bytes::from_static(b"{\"message\":\"secret-token-xyz\"}"),
-        ));
+        let e = Error::from_response(
+            RawResponse::new(
+                StatusCode::BAD_REQUEST,
+                Bytes::from_static(b"{\"message\":\"secret-token-xyz\"}"),
+            ),
+            true,
+        );
         let debug = format!("{e:?}");
         assert!(!debug.contains("\"message\":\"secret"), "{debug}");
         assert!(debug.contains("bytes>"), "{debug}");
@@ -524,7 +590,7 @@ mod tests {
         response
             .headers
             .insert("retry-after", http::HeaderValue::from_static("3"));
-        let e = Error::from_response(response);
+        let e = Error::from_response(response, true);
         assert_eq!(e.request_id(), Some("req-42"));
         assert_eq!(e.headers().map(HeaderMap::len), Some(2));
         assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
@@ -538,6 +604,54 @@ mod tests {
             "{}",
             std::mem::size_of::<Error>()
         );
+    }
+
+    #[test]
+    fn is_retryable_is_the_retry_rules_verdict() {
+        use crate::retry::Outcome::{Invalid, Lost, NotSent, Status, Unsendable};
+        let transport = |maybe_sent| Error::transport(maybe_sent, "x".into());
+        for (error, outcome) in [
+            (transport(false), NotSent),
+            (transport(true), Lost),
+            (transport(false), Unsendable),
+            (transport(true), Invalid),
+            (Error::timeout(TimeoutKind::Attempt, Duration::ZERO), Lost),
+            (
+                Error::timeout(TimeoutKind::Connect, Duration::ZERO),
+                NotSent,
+            ),
+        ] {
+            let shown = format!("{error:?} {outcome:?}");
+            let (get, post) = (
+                Error::judged(clone_of(&error), outcome, true),
+                Error::judged(error, outcome, false),
+            );
+            assert_eq!(get.is_retryable(), should_retry(outcome, true), "{shown}");
+            assert_eq!(post.is_retryable(), should_retry(outcome, false), "{shown}");
+        }
+        for status in [400, 404, 408, 429, 500, 501, 502, 503, 504] {
+            let status = StatusCode::from_u16(status).unwrap();
+            for idempotent in [true, false] {
+                let e = Error::from_response(RawResponse::new(status, ""), idempotent);
+                assert_eq!(
+                    e.is_retryable(),
+                    should_retry(Status(status), idempotent),
+                    "{status} {idempotent}"
+                );
+            }
+        }
+        // Without an endpoint to judge by, a connect timeout (never sent) is retryable.
+        assert!(Error::timeout(TimeoutKind::Connect, Duration::ZERO).is_retryable());
+        assert!(!Error::transport(true, "x".into()).is_retryable());
+    }
+
+    /// A copy of a transport or timeout error (the boxed source is not `Clone`).
+    fn clone_of(error: &Error) -> Error {
+        match error {
+            Error::Transport { maybe_sent, .. } => Error::transport(*maybe_sent, "x".into()),
+            Error::Timeout { kind, limit, .. } => Error::timeout(*kind, *limit),
+            _ => unreachable!(),
+        }
     }
 
     #[test]

@@ -4,8 +4,6 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-use crate::error::is_retryable_status;
-
 /// How the client retries failed calls.
 ///
 /// The default is safe for a production service:
@@ -124,8 +122,14 @@ pub(crate) enum Outcome {
     Invalid,
 }
 
+/// Returns whether a response status is worth retrying: 408, 429, 500, 502, 503 and 504.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
 /// Returns whether an attempt with this outcome should be retried, by the rules documented
-/// on [`RetryPolicy`].
+/// on [`RetryPolicy`]: the one verdict behind both the client's retries and
+/// [`Error::is_retryable`](crate::Error::is_retryable).
 pub(crate) fn should_retry(outcome: Outcome, idempotent: bool) -> bool {
     match outcome {
         Outcome::NotSent => true,

@@ -162,6 +162,7 @@ where
     T: Transport + ?Sized,
 {
     let invalid = request.take_error();
+    let idempotent = request.endpoint().idempotent();
     let span = call_span(&mut request);
     // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
     let recorder = span.clone();
@@ -171,7 +172,7 @@ where
             Some(error) => Err(error),
             None => transport.execute(request).await,
         };
-        let result = checked(result, &recorder).and_then(decode);
+        let result = checked(result, idempotent, &recorder).and_then(decode);
         report(&recorder, started, result.as_ref().err());
         result.map_err(convert)
     };
@@ -202,13 +203,17 @@ fn call_span(request: &mut Request) -> tracing::Span {
 
 /// Records the status of an answer on the call's span and turns a non-2xx one into its
 /// error.
-fn checked(result: Result<RawResponse, Error>, span: &tracing::Span) -> Result<RawResponse, Error> {
+fn checked(
+    result: Result<RawResponse, Error>,
+    idempotent: bool,
+    span: &tracing::Span,
+) -> Result<RawResponse, Error> {
     let response = result?;
     span.record("http.response.status_code", response.status.as_u16());
     if response.status.is_success() {
         Ok(response)
     } else {
-        Err(Error::from_response(response))
+        Err(Error::from_response(response, idempotent))
     }
 }
 

@@ -480,3 +480,68 @@ fn environment_proxies_in_a_process_of_their_own() {
         assert_eq!(server.request_count(), 2);
     });
 }
+
+// ---- One retry verdict --------------------------------------------------------------------
+
+#[tokio::test]
+async fn is_retryable_says_what_the_client_itself_did() {
+    let never = alloy_api::RetryPolicy::none();
+    let once = fast_retries().with_max_retries(1);
+    let server = FaultServer::start().await;
+    // (answer, a GET or a POST, retryable)
+    let cases = [
+        (Reply::status(503), false, true),
+        (Reply::status(503), true, false),
+        (Reply::status(429), true, true),
+        (Reply::status(404), false, false),
+        (Reply::status(200).reset_mid_body(), false, true),
+        (Reply::status(200).reset_mid_body(), true, false),
+        (
+            token().header("x-padding", &"a".repeat(4 << 20)),
+            false,
+            false,
+        ),
+    ];
+    for (reply, post, retryable) in cases {
+        let call = |c: Client| async move {
+            if post {
+                c.create_user(&CreateUserRequest::new("a")).await.map(drop)
+            } else {
+                c.generate_user_token("usr_1").await.map(drop)
+            }
+        };
+        // Without retries, what the error says of itself...
+        server.script([reply.clone()]);
+        let err = call(
+            builder(&server.base_url())
+                .retry_policy(never.clone())
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.is_retryable(), retryable, "{err:?}");
+        // ... is what the client does with one retry allowed.
+        let before = server.request_count();
+        server.script([reply.clone()]);
+        server.set_fallback(if post {
+            Reply::json(200, &serde_json::json!({ "userId": "usr_1" }))
+        } else {
+            token()
+        });
+        let second = call(
+            builder(&server.base_url())
+                .retry_policy(once.clone())
+                .build()
+                .unwrap(),
+        )
+        .await;
+        let sent = server.request_count() - before;
+        assert_eq!(
+            sent == 2,
+            retryable,
+            "{reply:?} post={post}: {sent} requests"
+        );
+        assert_eq!(second.is_ok(), retryable, "{second:?}");
+    }
+}
