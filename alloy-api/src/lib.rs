@@ -38,9 +38,14 @@
 //!   request; [`ClientBuilder::base_url`] and [`ClientBuilder::api_version`] (or
 //!   `ALLOY_BASE_URL` and `ALLOY_API_VERSION`) target another. Requests also satisfy the seed
 //!   document the project started from, and the models decode both documents' shapes.
-//! - TLS is rustls with the *ring* provider, configured per client. Features:
-//!   `platform-verifier` (default: the operating system's verifier), `webpki-roots`
-//!   (Mozilla's roots, bundled), `http2` (default).
+//! - HTTP goes through [`reqwest`]: the builder makes a `reqwest::Client` (rustls with the
+//!   *ring* provider, configured per client; no redirect followed; the environment's proxies
+//!   unless [`ClientBuilder::proxy`] or [`ClientBuilder::no_proxy`] say otherwise), or takes
+//!   yours ([`ClientBuilder::http_client`]; with the `middleware` feature, a
+//!   `reqwest_middleware` stack). Retries, timeouts, the size cap, the key and the version
+//!   header are the crate's either way. Features: `platform-verifier` (default: the
+//!   operating system's verifier), `webpki-roots` (Mozilla's roots, bundled), `http2`
+//!   (default), `socks` (SOCKS5 proxies), `middleware`.
 //! - [`Transport`] is the seam a test double implements to stand in for HTTP.
 //! - The `alloy-sandbox` crate, a separate dev-dependency, is an Alloy-compatible server that
 //!   runs in-process, for tests and for the quickstart.

@@ -424,4 +424,19 @@ mod tests {
         };
         assert!(matches!(decide(&policy, late, 0.5), Decision::Retry(_)));
     }
+
+    #[test]
+    fn the_readme_lists_exactly_the_retried_statuses() {
+        // README: "Idempotent calls are retried on 408, 429, 500, 502, 503, 504, ...".
+        let readme = include_str!("../README.md");
+        let at = readme.find("retried on ").expect("the README says what is retried") + 11;
+        let listed: Vec<u16> = readme[at..]
+            .split(", ")
+            .map_while(|word| word.parse().ok())
+            .collect();
+        let retried: Vec<u16> = (100..=599)
+            .filter(|&s| is_retryable_status(StatusCode::from_u16(s).unwrap()))
+            .collect();
+        assert_eq!(listed, retried);
+    }
 }
