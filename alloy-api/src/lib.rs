@@ -67,6 +67,8 @@ mod transport;
 mod uri;
 
 pub mod models;
+#[cfg(feature = "signature")]
+pub mod signature;
 
 #[doc(hidden)]
 pub mod __private {
@@ -105,6 +107,8 @@ pub use request::{
 };
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+#[cfg(feature = "signature")]
+pub use signature::{SignatureError, SignatureVerifier};
 pub use transport::Transport;
 
 /// Declares an HTTP endpoint as a trait method; the macro writes the method's body.
