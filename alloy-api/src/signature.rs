@@ -15,39 +15,30 @@
 //!
 //! ```
 //! use alloy_api::http::{StatusCode, request::Parts};
-//! use alloy_api::{SignatureError, SignatureVerifier};
+//! use alloy_api::signature::KeyError;
+//! use alloy_api::SignatureVerifier;
+//! use axum::{Router, body::Bytes, extract::State, routing::post};
 //!
-//! // In an axum app this is the handler itself: axum extracts `Parts` and `Bytes`, and the
-//! // verifier comes from the state, `State(verifier): State<SignatureVerifier>`.
-//! async fn receive(verifier: SignatureVerifier, parts: Parts, body: bytes::Bytes) -> StatusCode {
-//!     match verifier.verify_parts(&parts, &body) {
-//!         Ok(_) => {
-//!             // `body` is now known to come from Alloy, byte for byte: parse it.
-//!             StatusCode::NO_CONTENT
-//!         }
-//!         Err(SignatureError::Missing) => StatusCode::UNAUTHORIZED,
-//!         Err(_rejected) => StatusCode::UNAUTHORIZED,
+//! // The handler takes the request's head and its raw body, not a `Json<T>`: the signature
+//! // covers the exact bytes Alloy sent, which a parsed and re-serialized value need not be.
+//! async fn receive(
+//!     State(verifier): State<SignatureVerifier>,
+//!     parts: Parts,
+//!     body: Bytes,
+//! ) -> StatusCode {
+//!     if let Err(why) = verifier.verify_parts(&parts, &body) {
+//!         eprintln!("rejected a call claiming to come from Alloy: {why}");
+//!         return StatusCode::UNAUTHORIZED; // and nothing more for the caller
 //!     }
+//!     // `body` is Alloy's, byte for byte: parse it now.
+//!     StatusCode::NO_CONTENT
 //! }
 //!
-//! fn verifier(pem: &str) -> Result<SignatureVerifier, alloy_api::signature::KeyError> {
-//!     SignatureVerifier::from_pem(pem)
+//! fn app(alloy_public_key_pem: &str) -> Result<Router, KeyError> {
+//!     let verifier = SignatureVerifier::from_pem(alloy_public_key_pem)?;
+//!     Ok(Router::new().route("/hooks/alloy", post(receive)).with_state(verifier))
 //! }
-//! ```
-//!
-//! With axum the handler is registered as usual; it reads the raw body (`Bytes`), not a
-//! `Json<T>` extractor, because the signature covers the exact bytes Alloy sent and a parsed
-//! and re-serialized value need not be those bytes:
-//!
-//! ```rust,ignore
-//! let app = Router::new()
-//!     .route("/hooks/alloy", post(|State(v): State<SignatureVerifier>, parts: Parts, body: Bytes| async move {
-//!         match v.verify_parts(&parts, &body) {
-//!             Ok(_) => StatusCode::NO_CONTENT,
-//!             Err(_) => StatusCode::UNAUTHORIZED,
-//!         }
-//!     }))
-//!     .with_state(SignatureVerifier::from_pem(ALLOY_PUBLIC_KEY_PEM)?);
+//! # assert!(app("not a key").is_err());
 //! ```
 //!
 //! # Which URL is signed
