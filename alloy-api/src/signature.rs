@@ -84,6 +84,10 @@
 //! decides is *ring*'s. Keys under [`MIN_KEY_BITS`] or over [`MAX_KEY_BITS`] are refused when
 //! the verifier is built, not at the first request.
 //!
+//! Accepting both paddings means that a forgery under either would do; both are standard
+//! schemes, and *ring*'s PKCS#1 v1.5 check rebuilds the whole expected block and compares it,
+//! leaving no room for the lenient parsing that Bleichenbacher's 2006 forgery needs.
+//!
 //! *ring* verifies PSS with a salt as long as the digest (32 bytes, OpenSSL's
 //! `rsa_pss_saltlen:32`, Node's `RSA_PSS_SALTLEN_DIGEST`). A PSS signature made with another
 //! salt length, such as Node's default for signing (the largest salt), does not verify and is
@@ -322,21 +326,21 @@ impl SignatureVerifier {
         let method = method.as_str();
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
 
-        let mut candidates = vec![(UrlForm::PathAndQuery, signed_message(method, path, body))];
-        if let Some(origin) = &self.public_origin {
-            let url = format!("{origin}{path}");
-            candidates.push((UrlForm::PublicUrl, signed_message(method, &url, body)));
-        }
-        for (url_form, message) in candidates {
-            if let Ok(padding) = self.check(&message, &signature) {
-                return Ok(Verified {
-                    encoding,
-                    padding,
-                    url_form,
-                });
+        let verified = |url_form, message: Vec<u8>| {
+            self.check(&message, &signature).map(|padding| Verified {
+                encoding,
+                padding,
+                url_form,
+            })
+        };
+        let result = verified(UrlForm::PathAndQuery, signed_message(method, path, body));
+        match &self.public_origin {
+            Some(origin) if result.is_err() => {
+                let url = format!("{origin}{path}");
+                verified(UrlForm::PublicUrl, signed_message(method, &url, body))
             }
+            _ => result,
         }
-        Err(SignatureError::Mismatch)
     }
 
     fn decode(&self, header: &[u8]) -> Result<(Vec<u8>, Encoding), SignatureError> {
