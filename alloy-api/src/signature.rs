@@ -71,9 +71,15 @@
 //!
 //! What the format itself does not protect, whatever the verifier does: there is no
 //! timestamp or nonce in what Alloy signs, so a captured request can be replayed as it is;
-//! and with the path form, a signature made for the same path at another host verifies at
-//! yours. If your router strips a prefix (axum's `Router::nest`), `parts.uri` has lost it:
-//! pass the original URI (axum's `OriginalUri`) to [`SignatureVerifier::verify`].
+//! with the path form, a signature made for the same path at another host verifies at
+//! yours; and with no separator between URL and body, the split between them is not signed
+//! (a request whose query ends with the first bytes of the signed body, sent with the rest of
+//! it, verifies too, and the other way round). A strict parse catches that: the body Alloy
+//! sends is one JSON object, and a shifted split puts bytes of the URL before it or cuts it
+//! short; a call that Alloy makes without a body must arrive without one.
+//!
+//! If your router strips a prefix (axum's `Router::nest`), `parts.uri` has lost it: pass the
+//! original URI (axum's `OriginalUri`) to [`SignatureVerifier::verify`].
 //!
 //! # What is checked, and by whom
 //!
