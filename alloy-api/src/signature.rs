@@ -642,6 +642,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_verifier_can_be_shared_across_tasks() {
+        // The docs promise a verifier in an axum state and in spawned tasks.
+        fn shared<T: Send + Sync + Clone + 'static>() {}
+        shared::<SignatureVerifier>();
+        shared::<SignatureError>();
+        shared::<KeyError>();
+    }
+
+    #[test]
     fn modulus_bits_counts_from_the_highest_set_bit() {
         assert_eq!(modulus_bits(&[]), 0);
         assert_eq!(modulus_bits(&[1]), 1);
