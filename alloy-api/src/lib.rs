@@ -68,6 +68,8 @@ mod retry;
 mod transport;
 
 pub mod models;
+#[cfg(feature = "signature")]
+pub mod signature;
 
 #[doc(hidden)]
 pub mod __private {
@@ -106,6 +108,8 @@ pub use request::{
 };
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+#[cfg(feature = "signature")]
+pub use signature::{SignatureError, SignatureVerifier};
 pub use transport::Transport;
 
 /// Declares an HTTP endpoint as a trait method; the macro writes the method's body.

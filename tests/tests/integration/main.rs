@@ -20,6 +20,7 @@ mod pagination;
 mod pass;
 mod prism_check;
 mod sandbox;
+mod signatures_verify;
 mod test_double;
 mod transport;
 mod wire;
