@@ -154,12 +154,10 @@
 
 #![deny(missing_docs)]
 
-mod catalog;
 #[doc(hidden)]
 pub mod cli;
 mod contract;
-mod fault;
-mod jwt;
+mod infra;
 mod logquery;
 mod operations;
 mod routes;
@@ -176,10 +174,10 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use catalog::{CatalogEntry, CatalogWorkflow};
+pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use contract::{Contract, UnknownContract};
-pub use fault::Fault;
-pub use jwt::{Claims, TokenError};
+pub use infra::faults::Fault;
+pub use infra::tokens::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
 pub use state::{InstalledWorkflow, SandboxState, StateError};
 
@@ -229,7 +227,7 @@ impl Sandbox {
                 "the sandbox API key must be non-empty and without whitespace".to_owned(),
             ));
         }
-        catalog::validate(&config.catalog).map_err(invalid)?;
+        infra::catalog::validate(&config.catalog).map_err(invalid)?;
         let state = SandboxState::new(&api_key, config.catalog, config.token_ttl)?;
 
         let listener = tokio::net::TcpListener::bind(config.addr).await?;

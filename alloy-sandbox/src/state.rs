@@ -10,9 +10,9 @@ use chrono::{DateTime, SubsecRound as _, Utc};
 use ring::hmac;
 use serde_json::Value;
 
-use crate::catalog::{CatalogEntry, CatalogWorkflow};
-use crate::fault::{Fault, FaultHit};
-use crate::jwt::{Claims, TokenError, TokenSigner};
+use crate::infra::catalog::{CatalogEntry, CatalogWorkflow};
+use crate::infra::faults::{Fault, FaultHit};
+use crate::infra::tokens::{Claims, TokenError, TokenSigner};
 use crate::operations::Operation;
 use crate::wire::{
     Connector, Execution, ExecutionInput, ExecutionResult, Integration, IntegrationList,

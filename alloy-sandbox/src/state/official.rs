@@ -14,7 +14,7 @@ use super::{
     Value, WorkflowLog, WorkflowLogStatus, installation as new_installation, not_installed, now,
     official_integration, run, user, user_mut,
 };
-use crate::catalog::app_credential;
+use crate::infra::catalog::app_credential;
 use crate::logquery::{LogQuery, Row};
 use crate::wire::{
     AppUsage, CredentialInfo, CredentialMetadata, CredentialProperty, EditedInstallation,
