@@ -158,10 +158,9 @@
 pub mod cli;
 mod contract;
 mod infra;
-mod logquery;
 mod operations;
+mod resources;
 mod routes;
-mod state;
 pub mod wire;
 
 #[cfg(test)]
@@ -174,12 +173,14 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use contract::{Contract, UnknownContract};
+pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
+pub use infra::error::StateError;
 pub use infra::faults::Fault;
+pub use infra::state::SandboxState;
 pub use infra::tokens::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
-pub use state::{InstalledWorkflow, SandboxState, StateError};
+pub use resources::workflows::InstalledWorkflow;
 
 /// The longest lifetime of a user token: 30 minutes.
 pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 60);

@@ -10,10 +10,10 @@ use http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::*;
-use crate::wire::{
-    ErrorResponse, IntegrationList, SuccessResponse, TokenResponse, User, WorkflowErrorList,
-    WorkflowLog, WorkflowLogList, WorkflowLogStatus,
-};
+use crate::resources::integrations::IntegrationList;
+use crate::resources::users::TokenResponse;
+use crate::resources::workflows::{WorkflowErrorList, WorkflowLogList};
+use crate::wire::{ErrorResponse, SuccessResponse, User, WorkflowLog, WorkflowLogStatus};
 
 const ORDER_SYNC: &str = "wf_shopify_order_sync";
 const INVOICE_EXPORT: &str = "wf_netsuite_invoice_export";
