@@ -294,3 +294,6 @@ pub(crate) fn get_detail_usage_user(
     let reference = input.user_id_query()?;
     Ok(data(state.user_usage(&reference)?))
 }
+
+#[cfg(test)]
+mod tests;

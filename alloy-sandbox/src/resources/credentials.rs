@@ -370,3 +370,6 @@ pub(crate) fn credential_metadata_by_app(
     let name = input.path_param("credentialName")?;
     Ok(data(state.credential_metadata_of(&name)?))
 }
+
+#[cfg(test)]
+mod tests;

@@ -53,3 +53,6 @@ impl SandboxState {
 pub(crate) fn list_events(state: &SandboxState, _input: Input) -> Result<Response, ApiError> {
     Ok(list(state.events()))
 }
+
+#[cfg(test)]
+mod tests;

@@ -509,3 +509,6 @@ pub(crate) fn edit_installation(state: &SandboxState, input: Input) -> Result<Re
     )?;
     Ok(data(edited))
 }
+
+#[cfg(test)]
+mod tests;

@@ -225,3 +225,6 @@ pub(crate) fn get_integration(state: &SandboxState, input: Input) -> Result<Resp
     let user_id = input.query_user(state)?;
     Ok(data(state.integration_detail(&user_id, &integration)?))
 }
+
+#[cfg(test)]
+mod tests;

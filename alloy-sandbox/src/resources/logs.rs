@@ -272,3 +272,6 @@ pub(crate) fn get_logs(state: &SandboxState, input: Input) -> Result<Response, A
     let query = LogQuery::parse(|name| input.query_param(name)).map_err(ApiError::bad_request)?;
     Ok(json(StatusCode::OK, &state.log_page(&query)))
 }
+
+#[cfg(test)]
+mod tests;

@@ -315,3 +315,6 @@ pub(crate) fn run_workflow(state: &SandboxState, input: Input) -> Result<Respons
     state.run_workflow(&user_id, &workflow_id, &Value::Object(body.data))?;
     Ok(message("success"))
 }
+
+#[cfg(test)]
+mod tests;

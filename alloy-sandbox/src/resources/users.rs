@@ -542,3 +542,6 @@ pub(crate) fn delete_user_logs(state: &SandboxState, input: Input) -> Result<Res
         Contract::Official => message("Success"),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -926,3 +926,6 @@ pub(crate) fn upgrade_workflow(state: &SandboxState, input: Input) -> Result<Res
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
