@@ -26,11 +26,7 @@ use crate::operations::Operation;
 use crate::resources::{
     analytics, credentials, events, installations, integrations, logs, runs, users, workflows,
 };
-use crate::wire::{DataItem, DataList, ErrorResponse, MessageResponse, SuccessResponse};
-
-/// The header the official contract requires on every request, and its only value.
-const API_VERSION_HEADER: &str = "x-api-version";
-const API_VERSION: &str = "2025-09";
+use crate::wire::{DataItem, DataList, ErrorResponse, MessageResponse};
 
 /// How many bytes past the body limit the sandbox still reads (and discards) so that it can
 /// answer 413 on a connection the client is still writing to; larger bodies are cut off.
@@ -156,9 +152,7 @@ impl App {
         if !anonymous && let Err(error) = self.authenticate(&parts.headers) {
             return error.into_response();
         }
-        if self.contract == Contract::Official
-            && let Err(error) = check_api_version(&parts.headers)
-        {
+        if let Err(error) = self.contract.check_headers(&parts.headers) {
             return error.into_response();
         }
         let input = Input {
@@ -193,26 +187,6 @@ impl App {
             )),
         }
     }
-}
-
-/// Requires `x-api-version: 2025-09`, as the official reference does on every operation.
-fn check_api_version(headers: &HeaderMap) -> Result<(), ApiError> {
-    let mut values = headers.get_all(API_VERSION_HEADER).iter().peekable();
-    if values.peek().is_none() {
-        return Err(ApiError::bad_request(format!(
-            "Missing header `{API_VERSION_HEADER}`: send `{API_VERSION_HEADER}: {API_VERSION}`"
-        )));
-    }
-    for value in values {
-        let value = String::from_utf8_lossy(value.as_bytes());
-        if value.trim() != API_VERSION {
-            return Err(ApiError::bad_request(format!(
-                "Unsupported header `{API_VERSION_HEADER}: {value}`: this service answers \
-                 `{API_VERSION_HEADER}: {API_VERSION}`"
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// What a handler gets from the request.
@@ -310,27 +284,6 @@ impl Input {
             .ok_or_else(|| ApiError::bad_request(format!("Query parameter `{name}` is required")))
     }
 
-    /// Returns the id of the user of `/users/{userId}/...`.
-    ///
-    /// The seed contract names the user in the path only. The official one also requires the
-    /// `userId` query parameter (a user id or username), which must name the same user as
-    /// the path: a missing or different one is a 400, an unknown path user a 404.
-    pub(crate) fn path_user(&self, state: &SandboxState) -> Result<String, ApiError> {
-        let path_user = self.path_param("userId")?;
-        if self.contract == Contract::Seed {
-            return Ok(path_user);
-        }
-        let query_user = self.user_id_query()?;
-        let user_id = state.resolve_user(&path_user)?;
-        match state.resolve_user(&query_user) {
-            Ok(other) if other == user_id => Ok(user_id),
-            _ => Err(ApiError::bad_request(format!(
-                "Query parameter `userId` (`{query_user}`) must name the user of the path \
-                 (`{path_user}`)"
-            ))),
-        }
-    }
-
     /// Returns whether the request has no body (or only whitespace).
     pub(crate) fn body_is_empty(&self) -> bool {
         matches!(&self.body, Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace))
@@ -386,16 +339,6 @@ pub(crate) fn required(field: &str, value: &str) -> Result<(), ApiError> {
 
 pub(crate) fn invalid_body(error: serde_json::Error) -> ApiError {
     ApiError::bad_request(format!("Invalid request body: {error}"))
-}
-
-pub(crate) fn success(message: &str) -> Response {
-    json(
-        StatusCode::OK,
-        &SuccessResponse {
-            success: Some(true),
-            message: Some(message.to_owned()),
-        },
-    )
 }
 
 /// The official contract's acknowledgement: `{"message": ...}`.

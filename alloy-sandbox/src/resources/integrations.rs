@@ -1,16 +1,13 @@
 //! Integrations: the catalog as a user sees it, whole or one integration at a time.
 
 use axum::response::Response;
-use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::Contract;
 use crate::infra::catalog::CatalogEntry;
 use crate::infra::error::StateError;
 use crate::infra::state::SandboxState;
 use crate::infra::store::{UserRecord, user};
-use crate::routes::{ApiError, Input, data, json};
-use crate::wire::DataList;
+use crate::routes::{ApiError, Input, data};
 
 // ---- Wire types ------------------------------------------------------------------------------
 
@@ -210,14 +207,7 @@ fn official_integration(entry: &CatalogEntry, record: &UserRecord) -> OfficialIn
 // ---- Routes ----------------------------------------------------------------------------------
 
 pub(crate) fn list_integrations(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
-    let user_id = input.user_id_query()?;
-    Ok(match input.contract {
-        Contract::Seed => json(StatusCode::OK, &state.integrations(&user_id)?),
-        Contract::Official => {
-            let data = state.official_integrations(&state.resolve_user(&user_id)?)?;
-            json(StatusCode::OK, &DataList { data })
-        }
-    })
+    input.contract.integrations(state, &input)
 }
 
 pub(crate) fn get_integration(state: &SandboxState, input: Input) -> Result<Response, ApiError> {

@@ -5,14 +5,14 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::contract::Contract;
+use crate::contract::Outcome;
 use crate::infra::catalog::CatalogWorkflow;
 use crate::infra::error::StateError;
 use crate::infra::state::SandboxState;
 use crate::infra::store::{Store, UserRecord, now, user_mut};
 use crate::resources::analytics::Usage;
 use crate::resources::workflows::not_installed;
-use crate::routes::{ApiError, Input, invalid_body, message, required, success};
+use crate::routes::{ApiError, Input, message, required};
 use crate::wire::{WorkflowError, WorkflowLog, WorkflowLogStatus};
 
 /// The error message of runs that fail because the event data asked for it.
@@ -252,35 +252,9 @@ fn run(
 
 pub(crate) fn trigger_event(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let contract = input.contract;
-    let body = input.json_object()?;
-    match body.get("data") {
-        Some(data) if !data.is_object() => {
-            return Err(ApiError::bad_request("`data` must be a JSON object"));
-        }
-        None if contract == Contract::Official => {
-            return Err(ApiError::bad_request(
-                "`data` is required: send the event's data as a JSON object (`{}` for none)",
-            ));
-        }
-        _ => {}
-    }
-    match contract {
-        Contract::Seed => {
-            let body: TriggerEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
-            required("userId", &body.user_id)?;
-            required("event", &body.event)?;
-            state.trigger_event(&body.user_id, &body.event, body.data.as_ref())?;
-            Ok(success("Event triggered successfully"))
-        }
-        Contract::Official => {
-            let body: OfficialEventRequest = serde_json::from_value(body).map_err(invalid_body)?;
-            required("userId", &body.user_id)?;
-            required("event", &body.event)?;
-            let user_id = state.resolve_user(&body.user_id)?;
-            state.trigger_event(&user_id, &body.event, Some(&Value::Object(body.data)))?;
-            Ok(message("Event successfully triggered"))
-        }
-    }
+    let event = contract.event(state, input)?;
+    state.trigger_event(&event.user_id, &event.event, event.data.as_ref())?;
+    Ok(contract.answer(Outcome::EventTriggered))
 }
 
 /// Runs one workflow for a user. The rendered reference marks `workflowName`, `workflowId`,

@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::contract::Contract;
+use crate::contract::Outcome;
 use crate::infra::error::StateError;
 use crate::infra::state::SandboxState;
 use crate::infra::store::{Store, UserRecord, now, user, user_mut};
 use crate::infra::tokens::Claims;
 use crate::resources::workflows::{Stamps, installation};
-use crate::routes::{ApiError, Input, json, list, message, success};
+use crate::routes::{ApiError, Input, json, list, message};
 use crate::wire::SuccessFlag;
 
 /// The most users one `POST /users/batch` may create.
@@ -441,15 +441,7 @@ pub(crate) fn create_user(state: &SandboxState, input: Input) -> Result<Response
     let contract = input.contract;
     let body: CreateUserRequest = input.json()?;
     let user = state.create_user(body.username, body.full_name)?;
-    Ok(match contract {
-        Contract::Seed => json(StatusCode::CREATED, &user),
-        Contract::Official => json(
-            StatusCode::OK,
-            &CreatedUser {
-                user_id: user.user_id,
-            },
-        ),
-    })
+    Ok(contract.answer(Outcome::UserCreated(user)))
 }
 
 pub(crate) fn list_all_users(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
@@ -529,18 +521,15 @@ pub(crate) fn generate_user_token(
     state: &SandboxState,
     input: Input,
 ) -> Result<Response, ApiError> {
-    let user_id = input.path_user(state)?;
+    let user_id = input.contract.path_user(state, &input)?;
     let token = state.issue_token(&user_id)?;
     Ok(json(StatusCode::OK, &TokenResponse { token }))
 }
 
 pub(crate) fn delete_user_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
-    let user_id = input.path_user(state)?;
+    let user_id = input.contract.path_user(state, &input)?;
     state.purge_logs(&user_id)?;
-    Ok(match input.contract {
-        Contract::Seed => success("User logs purged successfully"),
-        Contract::Official => message("Success"),
-    })
+    Ok(input.contract.answer(Outcome::LogsPurged))
 }
 
 #[cfg(test)]

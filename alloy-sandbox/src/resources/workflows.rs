@@ -7,14 +7,13 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::contract::Contract;
+use crate::contract::Outcome;
 use crate::infra::catalog::{CatalogWorkflow, block_id};
 use crate::infra::error::StateError;
 use crate::infra::state::SandboxState;
 use crate::infra::store::{Store, UserRecord, now, user, user_mut};
 use crate::resources::users::official_user;
-use crate::routes::{ApiError, Input, data, json, list, required, success};
-use crate::wire::DataList;
+use crate::routes::{ApiError, Input, data, json, list};
 
 /// The official `GET /workflows/{workflowId}/logs` page size: default and largest.
 const DEFAULT_LOG_LIMIT: usize = 10;
@@ -760,41 +759,12 @@ pub(crate) fn list_workflow_errors(
     input: Input,
 ) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    Ok(match input.contract {
-        Contract::Seed => json(
-            StatusCode::OK,
-            &state.workflow_errors(&input.user_id_query()?, &workflow_id)?,
-        ),
-        Contract::Official => {
-            let user_id = input.optional_user_query(state)?;
-            let data = state.official_errors(user_id.as_deref(), &workflow_id)?;
-            json(StatusCode::OK, &DataList { data })
-        }
-    })
+    input.contract.workflow_errors(state, &input, &workflow_id)
 }
 
 pub(crate) fn list_workflow_logs(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    match input.contract {
-        Contract::Seed => Ok(json(
-            StatusCode::OK,
-            &state.workflow_logs(&input.user_id_query()?, &workflow_id)?,
-        )),
-        Contract::Official => {
-            let page = input.page()?;
-            let user_id = input.optional_user_query(state)?;
-            let mut executions = state.official_logs(user_id.as_deref(), &workflow_id)?;
-            if page.newest_first {
-                executions.reverse();
-            }
-            let data: Vec<_> = executions
-                .into_iter()
-                .skip((page.number - 1).saturating_mul(page.limit))
-                .take(page.limit)
-                .collect();
-            Ok(json(StatusCode::OK, &DataList { data }))
-        }
-    }
+    input.contract.workflow_logs(state, &input, &workflow_id)
 }
 
 /// The official `GET /workflows/{workflowId}/logs` page: `page` (from 1), `limit` (1 to 30)
@@ -806,16 +776,16 @@ pub(crate) fn list_workflow_logs(state: &SandboxState, input: Input) -> Result<R
 /// starts at page 1, the sandbox has always served it so, and answering `page=0` with a 400
 /// rather than as the first page makes a client that assumes 0-based pages fail loudly
 /// instead of silently skipping the first page.
-struct Page {
-    number: usize,
-    limit: usize,
-    newest_first: bool,
+pub(crate) struct Page {
+    pub(crate) number: usize,
+    pub(crate) limit: usize,
+    pub(crate) newest_first: bool,
 }
 
 impl Input {
     /// Reads the official log page parameters: `page` from 1 (default 1), `limit` from 1 to
     /// 30 (default 10) and `order` `asc` or `desc` (default `desc`, newest first).
-    fn page(&self) -> Result<Page, ApiError> {
+    pub(crate) fn page(&self) -> Result<Page, ApiError> {
         let number = |name: &str, default: usize, max: usize| -> Result<usize, ApiError> {
             match self.query_param(name) {
                 None => Ok(default),
@@ -861,70 +831,19 @@ pub(crate) fn activate_workflow(state: &SandboxState, input: Input) -> Result<Re
 }
 
 fn set_active(state: &SandboxState, input: Input, active: bool) -> Result<Response, ApiError> {
-    match input.contract {
-        Contract::Seed => {
-            let body: WorkflowActionRequest = input.json()?;
-            required("workflowId", &body.workflow_id)?;
-            required("userId", &body.user_id)?;
-            state.set_workflow_active(&body.user_id, &body.workflow_id, active)?;
-            Ok(success(if active {
-                "Workflow activated"
-            } else {
-                "Workflow deactivated"
-            }))
-        }
-        Contract::Official => {
-            let body: OfficialActionRequest = input.json()?;
-            required("userId", &body.user_id)?;
-            let non_empty = |value: Option<String>| value.filter(|value| !value.is_empty());
-            let workflow_id = match (non_empty(body.workflow_id), non_empty(body.workflow_name)) {
-                (Some(workflow_id), _) => workflow_id,
-                (None, Some(name)) => state.workflow_id_by_name(&name)?,
-                (None, None) => {
-                    return Err(ApiError::bad_request(
-                        "Either `workflowId` or `workflowName` is required",
-                    ));
-                }
-            };
-            let user_id = state.resolve_user(&body.user_id)?;
-            state.set_workflow_active(&user_id, &workflow_id, active)?;
-            Ok(json(
-                StatusCode::OK,
-                &ActivatedResponse { activated: active },
-            ))
-        }
-    }
+    let contract = input.contract;
+    let (user_id, workflow_id) = contract.activation(state, input)?;
+    state.set_workflow_active(&user_id, &workflow_id, active)?;
+    Ok(contract.answer(Outcome::ActiveSet(active)))
 }
 
 pub(crate) fn upgrade_workflow(state: &SandboxState, input: Input) -> Result<Response, ApiError> {
     let workflow_id = input.path_param("workflowId")?;
-    match input.contract {
-        Contract::Seed => {
-            let body: UpgradeWorkflowRequest = input.json()?;
-            required("userId", &body.user_id)?;
-            let version =
-                state.upgrade_workflow(&body.user_id, &workflow_id, body.version.as_deref())?;
-            Ok(success(&format!("Workflow upgraded to version {version}")))
-        }
-        Contract::Official => {
-            // The user comes from the query; a body is not needed, but one with a `version`
-            // (a seed name such as "2.0.0" or an official number such as 3) picks the target.
-            let user_id = input.user_id_query()?;
-            let version = if input.body_is_empty() {
-                None
-            } else {
-                input.json::<OfficialUpgradeRequest>()?.version
-            };
-            let user_id = state.resolve_user(&user_id)?;
-            let version = match version {
-                None => None,
-                Some(VersionRef::Name(name)) => Some(name),
-                Some(VersionRef::Number(number)) => Some(state.version_name(&workflow_id, number)?),
-            };
-            state.upgrade_workflow(&user_id, &workflow_id, version.as_deref())?;
-            Ok(json(StatusCode::OK, &UpgradedResponse { upgraded: true }))
-        }
-    }
+    let contract = input.contract;
+    let upgrade = contract.upgrade(state, input, &workflow_id)?;
+    let version =
+        state.upgrade_workflow(&upgrade.user_id, &workflow_id, upgrade.version.as_deref())?;
+    Ok(contract.answer(Outcome::Upgraded(version)))
 }
 
 #[cfg(test)]
