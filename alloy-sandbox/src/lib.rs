@@ -43,7 +43,7 @@
 //! | `triggerEvent` | `data` (an object) required; `{"message": "Event successfully triggered"}` | `data` optional; `{success, message}` |
 //! | `listWorkflowLogs` | `{"data": [executions]}`, `userId` optional (all users without it), `page` (from 1), `limit` (1-30, default 10), `order` (`asc`/`desc`, default `desc`) | `{"logs": [...]}`, `userId` required |
 //! | `listWorkflowErrors` | `{"data": [{workflowId, block, errorOccurredAt, message}]}`, `userId` optional | `{"errors": [...]}`, `userId` required |
-//! | `activate`/`deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
+//! | `activateWorkflow`, `deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
 //! | `upgradeWorkflow` | `?userId=` required, no body (a body `{"version"}` is an accepted extension); `{"upgraded": true}` | body `{userId, version?}` required; `{success, message}` |
 //!
 //! The official contract also serves the 28 operations only Alloy's reference has (a seed
