@@ -327,6 +327,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
     }
 }
 
+/// Refuses an empty required field with a 400 naming it.
 pub(crate) fn required(field: &str, value: &str) -> Result<(), ApiError> {
     if value.is_empty() {
         Err(ApiError::bad_request(format!(
@@ -337,6 +338,7 @@ pub(crate) fn required(field: &str, value: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Turns a body that does not decode into a 400 saying why.
 pub(crate) fn invalid_body(error: serde_json::Error) -> ApiError {
     ApiError::bad_request(format!("Invalid request body: {error}"))
 }
@@ -351,10 +353,12 @@ pub(crate) fn message(message: &str) -> Response {
     )
 }
 
+/// Answers 200 with one object in the official envelope: `{"data": {...}}`.
 pub(crate) fn data<T: serde::Serialize>(data: T) -> Response {
     json(StatusCode::OK, &DataItem { data })
 }
 
+/// Answers 200 with a list in the official envelope: `{"data": [...]}`.
 pub(crate) fn list<T: serde::Serialize>(data: Vec<T>) -> Response {
     json(StatusCode::OK, &DataList { data })
 }

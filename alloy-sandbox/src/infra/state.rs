@@ -29,6 +29,7 @@ pub struct SandboxState {
     pub(crate) shared: Arc<Shared>,
 }
 
+/// What every handle on one sandbox's state shares.
 pub(crate) struct Shared {
     pub(crate) catalog: Vec<CatalogEntry>,
     pub(crate) api_key_mac: hmac::Key,

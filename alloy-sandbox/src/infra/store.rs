@@ -18,6 +18,7 @@ use crate::resources::runs::RunMeta;
 use crate::resources::workflows::{InstalledWorkflow, Stamps};
 use crate::wire::{User, WorkflowError, WorkflowLog};
 
+/// Everything the operations change, behind the one lock of the state.
 #[derive(Default)]
 pub(crate) struct Store {
     pub(crate) users: BTreeMap<String, UserRecord>,
@@ -44,6 +45,8 @@ impl Store {
     }
 }
 
+/// A user and everything that is theirs: installed workflows, runs, credentials and
+/// installations.
 pub(crate) struct UserRecord {
     pub(crate) user: User,
     /// The creation number, which orders users as they were created.
@@ -78,10 +81,12 @@ impl UserRecord {
     }
 }
 
+/// Returns the current instant to the millisecond, as the contract's timestamps have it.
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(3)
 }
 
+/// Returns the record of the (live) user `user_id`.
 pub(crate) fn user<'s>(store: &'s Store, user_id: &str) -> Result<&'s UserRecord, StateError> {
     store
         .users
@@ -89,6 +94,7 @@ pub(crate) fn user<'s>(store: &'s Store, user_id: &str) -> Result<&'s UserRecord
         .ok_or_else(|| StateError::UnknownUser(user_id.to_owned()))
 }
 
+/// Returns the record of the (live) user `user_id`, to change it.
 pub(crate) fn user_mut<'s>(
     store: &'s mut Store,
     user_id: &str,
