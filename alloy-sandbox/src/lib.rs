@@ -43,7 +43,7 @@
 //! | `triggerEvent` | `data` (an object) required; `{"message": "Event successfully triggered"}` | `data` optional; `{success, message}` |
 //! | `listWorkflowLogs` | `{"data": [executions]}`, `userId` optional (all users without it), `page` (from 1), `limit` (1-30, default 10), `order` (`asc`/`desc`, default `desc`) | `{"logs": [...]}`, `userId` required |
 //! | `listWorkflowErrors` | `{"data": [{workflowId, block, errorOccurredAt, message}]}`, `userId` optional | `{"errors": [...]}`, `userId` required |
-//! | `activate`/`deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
+//! | `activateWorkflow`, `deactivateWorkflow` | `userId` and `workflowId` or `workflowName`; `{"activated": bool}` | `userId` and `workflowId`; `{success, message}` |
 //! | `upgradeWorkflow` | `?userId=` required, no body (a body `{"version"}` is an accepted extension); `{"upgraded": true}` | body `{userId, version?}` required; `{success, message}` |
 //!
 //! The official contract also serves the 28 operations only Alloy's reference has (a seed
@@ -154,16 +154,13 @@
 
 #![deny(missing_docs)]
 
-mod catalog;
 #[doc(hidden)]
 pub mod cli;
 mod contract;
-mod fault;
-mod jwt;
-mod logquery;
+mod infra;
 mod operations;
+mod resources;
 mod routes;
-mod state;
 pub mod wire;
 
 #[cfg(test)]
@@ -176,12 +173,14 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use catalog::{CatalogEntry, CatalogWorkflow};
 pub use contract::{Contract, UnknownContract};
-pub use fault::Fault;
-pub use jwt::{Claims, TokenError};
+pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
+pub use infra::error::StateError;
+pub use infra::faults::Fault;
+pub use infra::state::SandboxState;
+pub use infra::tokens::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
-pub use state::{InstalledWorkflow, SandboxState, StateError};
+pub use resources::workflows::InstalledWorkflow;
 
 /// The longest lifetime of a user token: 30 minutes.
 pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 60);
@@ -229,7 +228,7 @@ impl Sandbox {
                 "the sandbox API key must be non-empty and without whitespace".to_owned(),
             ));
         }
-        catalog::validate(&config.catalog).map_err(invalid)?;
+        infra::catalog::validate(&config.catalog).map_err(invalid)?;
         let state = SandboxState::new(&api_key, config.catalog, config.token_ttl)?;
 
         let listener = tokio::net::TcpListener::bind(config.addr).await?;

@@ -1,10 +1,17 @@
-//! The faults a test can inject into the sandbox's operations.
+//! The faults a test can inject into the sandbox's operations: what a fault is, the queue
+//! the requests take them from, and how one is applied to a call.
 
+use std::collections::VecDeque;
+use std::sync::{MutexGuard, PoisonError};
 use std::time::Duration;
 
-use http::StatusCode;
+use axum::response::{IntoResponse as _, Response};
+use http::header::RETRY_AFTER;
+use http::{HeaderValue, StatusCode};
 
+use super::state::SandboxState;
 use crate::operations::Operation;
+use crate::routes::ApiError;
 
 /// A failure the sandbox injects into the next calls, for testing retries and timeouts.
 ///
@@ -135,5 +142,67 @@ impl FaultHit {
             retry_after: fault.retry_after,
             delay: fault.delay,
         }
+    }
+}
+
+impl FaultHit {
+    /// Applies the fault to one call of `operation`: waits out its delay, then answers its
+    /// status if it has one. `None` means the call is then served normally.
+    pub(crate) async fn apply(self, operation: Operation) -> Option<Response> {
+        tracing::debug!(%operation, fault = ?self, "sandbox applies an injected fault");
+        if let Some(delay) = self.delay {
+            tokio::time::sleep(delay).await;
+        }
+        let status = self.status?;
+        let mut response = ApiError::new(
+            status,
+            format!("Injected fault: the sandbox answers {status} to {operation}"),
+        )
+        .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        Some(response)
+    }
+}
+
+impl SandboxState {
+    fn faults(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues a fault behind the faults already injected; see [`Fault`] for how it applies.
+    pub fn inject_fault(&self, fault: Fault) {
+        if fault.remaining > 0 {
+            self.faults().push_back(fault);
+        }
+    }
+
+    /// Removes every queued fault.
+    pub fn clear_faults(&self) {
+        self.faults().clear();
+    }
+
+    /// Returns how many injected faults still have calls left to affect.
+    pub fn pending_faults(&self) -> usize {
+        self.faults().len()
+    }
+
+    /// Takes one call from the first queued fault that matches `operation`.
+    pub(crate) fn take_fault(&self, operation: Operation) -> Option<FaultHit> {
+        let mut faults = self.faults();
+        let index = faults.iter().position(|fault| fault.matches(operation))?;
+        let fault = &mut faults[index];
+        let hit = FaultHit::of(fault);
+        fault.remaining -= 1;
+        if fault.remaining == 0 {
+            faults.remove(index);
+        }
+        Some(hit)
     }
 }

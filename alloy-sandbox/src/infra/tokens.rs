@@ -1,11 +1,15 @@
-//! HS256 JSON Web Tokens: the user tokens of `GET /users/{userId}/token`.
+//! The API key check and HS256 JSON Web Tokens: the user tokens of
+//! `GET /users/{userId}/token`.
 
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
 use ring::hmac;
 use serde::{Deserialize, Serialize};
+
+use super::state::SandboxState;
 
 /// The claims of a user token the sandbox signs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +122,26 @@ fn decode_json<T: for<'de> Deserialize<'de>>(segment: &str) -> Result<T, TokenEr
         .decode(segment)
         .map_err(|_| TokenError::Malformed)?;
     serde_json::from_slice(&json).map_err(|_| TokenError::Malformed)
+}
+
+impl SandboxState {
+    /// Returns whether `presented` is the sandbox's API key, comparing in constant time.
+    pub(crate) fn is_api_key(&self, presented: &str) -> bool {
+        hmac::verify(
+            &self.shared.api_key_mac,
+            presented.as_bytes(),
+            self.shared.api_key_tag.as_ref(),
+        )
+        .is_ok()
+    }
+
+    /// Checks a user token this sandbox issued and returns its claims.
+    ///
+    /// The token must be an HS256 JWT signed with this sandbox's secret (every sandbox has its
+    /// own) whose `exp` has not passed.
+    pub fn verify_token(&self, token: &str) -> Result<Claims, TokenError> {
+        self.shared.signer.verify(token, Utc::now().timestamp())
+    }
 }
 
 #[cfg(test)]

@@ -354,3 +354,8 @@ pub(crate) fn app_credential(connector: &str) -> AppCredential {
         },
     }
 }
+
+/// The block id of a workflow's connector, as the integrations and logs show it.
+pub(crate) fn block_id(workflow: &CatalogWorkflow, connector: &str) -> String {
+    format!("{}_{connector}", workflow.workflow_id)
+}
