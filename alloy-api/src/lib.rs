@@ -98,7 +98,7 @@ pub use builder::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use client::Client;
-pub use error::{ApiError, Error, Result, TimeoutKind};
+pub use error::{ApiError, Error, PaginationKind, Result, TimeoutKind};
 pub use request::{
     Endpoint, HeaderArg, Method, PathSegment, QueryParams, QueryValue, QueryWriter, Request,
     RequestBody,

@@ -242,6 +242,7 @@ fn record_error_type(span: &tracing::Span, error: &Error) {
         Error::ResponseTooLarge { .. } => "response_too_large",
         Error::InvalidArgument { .. } => "invalid_argument",
         Error::Config { .. } => "config",
+        Error::Pagination { .. } => "pagination",
     };
     span.record("error.type", kind);
 }
