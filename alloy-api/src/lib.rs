@@ -105,7 +105,7 @@ pub use request::{
 };
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
-pub use transport::Transport;
+pub use transport::{DynTransport, Transport};
 
 /// Declares an HTTP endpoint as a trait method; the macro writes the method's body.
 ///
