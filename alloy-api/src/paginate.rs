@@ -249,6 +249,8 @@ mod tests {
     use super::*;
     use crate::Error;
 
+    // A walk's key function takes `&T`, here `&String`.
+    #[allow(clippy::ptr_arg)]
     fn key(item: &String) -> Option<&str> {
         Some(item)
     }
