@@ -28,7 +28,7 @@ use crate::error::is_retryable_status;
 /// Four attempts spread over a few seconds ride out a deploy or a brief overload without
 /// hiding an outage for long; the jitter keeps many clients from retrying in lockstep.
 /// Durations may be as large as `Duration::MAX` (no deadline, say).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) initial_backoff: Duration,
