@@ -653,7 +653,10 @@ mod tests {
             };
             let lines = report(&error);
             assert_eq!(lines.len(), 3, "{lines:?}");
-            assert_eq!(lines[1..], ["cannot connect to 127.0.0.1:9", "connection refused"]);
+            assert_eq!(
+                lines[1..],
+                ["cannot connect to 127.0.0.1:9", "connection refused"]
+            );
             for cause in ["cannot connect", "connection refused"] {
                 assert_eq!(
                     lines.iter().filter(|l| l.contains(cause)).count(),
@@ -696,7 +699,10 @@ mod tests {
             unreachable!("a 409 is an API error")
         };
         is_error(&api);
-        assert_eq!(report(&api), ["the API answered 409 Conflict: CONFLICT: taken"]);
+        assert_eq!(
+            report(&api),
+            ["the API answered 409 Conflict: CONFLICT: taken"]
+        );
         let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(api);
         assert!(boxed.downcast_ref::<ApiError>().is_some());
     }

@@ -220,10 +220,7 @@ impl<T> Stream for Paginated<'_, T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         let extra = usize::from(self.then.is_some());
-        let upper = self
-            .next
-            .is_none()
-            .then_some(self.items.len() + extra);
+        let upper = self.next.is_none().then_some(self.items.len() + extra);
         (self.items.len() + extra, upper)
     }
 }
@@ -364,7 +361,10 @@ mod tests {
         assert_eq!(walk.size_hint(), (2, Some(2)), "an item and the error");
         assert_eq!(walk.next().await.unwrap().unwrap(), "1");
         let error = walk.next().await.unwrap().unwrap_err();
-        assert!(matches!(error, Error::InvalidArgument { name: "query", .. }));
+        assert!(matches!(
+            error,
+            Error::InvalidArgument { name: "query", .. }
+        ));
         assert!(walk.next().await.is_none());
         assert_eq!(walk.pages_fetched(), 1);
     }
@@ -389,19 +389,27 @@ mod tests {
             "{error:?}"
         );
         assert!(walk.next().await.is_none(), "stays ended");
-        assert_eq!(walk.pages_fetched(), 2, "the repeat is the last page asked for");
+        assert_eq!(
+            walk.pages_fetched(),
+            2,
+            "the repeat is the last page asked for"
+        );
     }
 
     #[tokio::test]
     async fn items_without_a_key_are_never_taken_for_a_repeat() {
-        let mut walk = Paginated::new(1, |_: &String| None, |n| {
-            Box::pin(async move {
-                Ok(Page {
-                    items: numbers(0..1),
-                    next: Ok((n < 3).then_some(n + 1)),
+        let mut walk = Paginated::new(
+            1,
+            |_: &String| None,
+            |n| {
+                Box::pin(async move {
+                    Ok(Page {
+                        items: numbers(0..1),
+                        next: Ok((n < 3).then_some(n + 1)),
+                    })
                 })
-            })
-        });
+            },
+        );
         let mut count = 0;
         while let Some(item) = walk.next().await {
             item.unwrap();
@@ -437,7 +445,10 @@ mod tests {
     #[tokio::test]
     async fn a_walk_whose_last_page_is_the_cap_ends_without_an_error() {
         let (walk, fetched) = walk(&[2, 1], 2, None);
-        assert_eq!(walk.with_max_pages(2).try_collect().await.unwrap(), numbers(0..3));
+        assert_eq!(
+            walk.with_max_pages(2).try_collect().await.unwrap(),
+            numbers(0..3)
+        );
         assert_eq!(*fetched.lock().unwrap(), [1, 2]);
     }
 

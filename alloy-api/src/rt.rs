@@ -287,7 +287,9 @@ fn report(span: &tracing::Span, started: Option<Instant>, error: Option<&Error>)
             // `is_not_found()` check expects, say), not a fault of the client or the
             // network: it is left to the caller to judge. The error is a `dyn Error` field,
             // so that subscribers print its causes (`source()`) too.
-            let client_error = error.api().is_some_and(|api| api.status().is_client_error());
+            let client_error = error
+                .api()
+                .is_some_and(|api| api.status().is_client_error());
             let error = error as &(dyn std::error::Error + 'static);
             if client_error {
                 tracing::debug!(error, "call failed");

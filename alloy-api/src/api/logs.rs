@@ -67,7 +67,9 @@ where
                 let next = match u64::try_from(count).ok().and_then(|n| skip.checked_add(n)) {
                     None if full => Err(Error::invalid_argument(
                         "query",
-                        format!("the offset of the next page overflows: skip {skip} + {count} entries"),
+                        format!(
+                            "the offset of the next page overflows: skip {skip} + {count} entries"
+                        ),
                     )),
                     None => Ok(None),
                     Some(read) => Ok((full

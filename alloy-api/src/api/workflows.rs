@@ -167,9 +167,8 @@ where
             let api = api.clone();
             let workflow_id = workflow_id.clone();
             Box::pin(async move {
-                let query = query.map_err(|_| {
-                    Error::invalid_argument("query", "the page number overflowed")
-                })?;
+                let query = query
+                    .map_err(|_| Error::invalid_argument("query", "the page number overflowed"))?;
                 let items = api
                     .list_workflow_logs_page(workflow_id.as_ref(), &query)
                     .await?

@@ -211,7 +211,10 @@ async fn a_report_of_a_refused_connection_shows_each_cause_once() {
     let err = client.list_integrations("usr_1").await.unwrap_err();
     let lines = report(&err);
     assert_eq!(lines[0], "the request could not be sent", "{lines:?}");
-    assert!(lines.len() >= 2, "the cause comes through `source()`: {lines:?}");
+    assert!(
+        lines.len() >= 2,
+        "the cause comes through `source()`: {lines:?}"
+    );
     each_cause_once(&lines);
 }
 
@@ -224,7 +227,13 @@ async fn a_report_of_a_connection_reset_mid_body_shows_each_cause_once() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Transport { maybe_sent: true, .. }),
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: true,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let lines = report(&err);
@@ -232,7 +241,10 @@ async fn a_report_of_a_connection_reset_mid_body_shows_each_cause_once() {
         lines[0], "the request failed after it may have reached the server",
         "{lines:?}"
     );
-    assert!(lines.len() >= 2, "the cause comes through `source()`: {lines:?}");
+    assert!(
+        lines.len() >= 2,
+        "the cause comes through `source()`: {lines:?}"
+    );
     each_cause_once(&lines);
 }
 
@@ -253,11 +265,16 @@ async fn an_api_error_is_a_std_error_with_a_one_line_report() {
         panic!("expected an API error, got {err:?}");
     };
     let lines = report(&api);
-    assert_eq!(lines, ["the API answered 404 Not Found: NOT_FOUND: User not found"]);
+    assert_eq!(
+        lines,
+        ["the API answered 404 Not Found: NOT_FOUND: User not found"]
+    );
     // As any error: boxed, and back.
     let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(api);
     assert_eq!(
-        boxed.downcast_ref::<alloy_api::ApiError>().map(|a| a.status().as_u16()),
+        boxed
+            .downcast_ref::<alloy_api::ApiError>()
+            .map(|a| a.status().as_u16()),
         Some(404)
     );
 }

@@ -340,7 +340,11 @@ async fn an_owned_workflow_log_walk_runs_in_a_spawned_task() {
         ids
     });
     assert_eq!(task.await.unwrap(), ["ex_0", "ex_1", "ex_2"]);
-    let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
+    let paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
     assert_eq!(paths, ["/workflows/wf_1/logs", "/workflows/wf_1/logs"]);
     assert_eq!(queries(&server), ["page=1&limit=2", "page=2&limit=2"]);
 }

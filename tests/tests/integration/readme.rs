@@ -72,14 +72,23 @@ fn the_dependencies_snippet_has_every_crate_the_examples_use() {
     let used = crates_used();
     assert!(used.contains(&"alloy_api".to_owned()), "{used:?}");
     for name in &used {
-        assert!(deps.contains_key(name), "the examples use `{name}`, the snippet lacks it: {deps:?}");
+        assert!(
+            deps.contains_key(name),
+            "the examples use `{name}`, the snippet lacks it: {deps:?}"
+        );
     }
     let derives = blocks("rust")
         .iter()
         .any(|b| b.contains("serde::Deserialize") || b.contains("serde::Serialize"));
     assert!(derives, "an example derives serde's traits");
-    assert!(deps["serde"].contains("\"derive\""), "serde needs its derive feature");
-    assert!(deps["tokio"].contains("\"macros\""), "#[tokio::main] needs tokio's macros");
+    assert!(
+        deps["serde"].contains("\"derive\""),
+        "serde needs its derive feature"
+    );
+    assert!(
+        deps["tokio"].contains("\"macros\""),
+        "#[tokio::main] needs tokio's macros"
+    );
 }
 
 #[test]
@@ -93,9 +102,14 @@ fn the_prelude_import_is_called_out_before_the_operations_are_listed() {
 
 #[test]
 fn the_two_contracts_are_explained_before_the_word_seed() {
-    let first_seed = README.find("seed").expect("the README names the seed document");
+    let first_seed = README
+        .find("seed")
+        .expect("the README names the seed document");
     let explained = README
         .find("two API contracts")
         .expect("the README explains the two contracts");
-    assert!(explained < first_seed, "\"seed\" at {first_seed}, explained at {explained}");
+    assert!(
+        explained < first_seed,
+        "\"seed\" at {first_seed}, explained at {explained}"
+    );
 }

@@ -127,7 +127,11 @@ impl Service {
             .logs(LogQuery::new().with_associated_user_id(user_id))
             .try_collect()
             .await?;
-        Ok((integrations.integrations.len(), logs.logs.len(), entries.len()))
+        Ok((
+            integrations.integrations.len(),
+            logs.logs.len(),
+            entries.len(),
+        ))
     }
 }
 
@@ -151,7 +155,13 @@ async fn a_boxed_transport_swapped_at_run_time_serves_every_api_trait() {
     service.api = Box::new(second.clone());
     assert_eq!(service.report("usr_2").await.unwrap(), (2, 1, 1));
     let paths = |double: &Canned| -> Vec<String> {
-        double.seen.lock().unwrap().iter().map(|s| s.path.clone()).collect()
+        double
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.path.clone())
+            .collect()
     };
     let expected = ["/integrations", "/workflows/wf_1/logs", "/logs"];
     assert_eq!(paths(&first), expected);

@@ -408,7 +408,12 @@ fn transport_failures_and_timeouts_log_at_warn_with_their_causes() {
         .build()
         .unwrap();
     let (capture, ()) = traced(|| async {
-        assert!(slow.list_integrations("usr_1").await.unwrap_err().is_timeout());
+        assert!(
+            slow.list_integrations("usr_1")
+                .await
+                .unwrap_err()
+                .is_timeout()
+        );
     });
     assert_eq!(events_at(&capture, "WARN", "call failed"), 1);
     assert_eq!(capture.call_spans()[0].fields["error.type"], "timeout");
