@@ -87,6 +87,41 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A walk over pages ([`Paginated`](crate::Paginated)) stopped before the end of the
+    /// list: the server answered the page before again, or the walk reached its cap on
+    /// pages. Every item fetched before was yielded.
+    #[non_exhaustive]
+    Pagination {
+        /// Why the walk stopped.
+        kind: PaginationKind,
+        /// How many pages the walk had fetched.
+        pages: u64,
+    },
+}
+
+/// Why a walk over pages stopped early, in an [`Error::Pagination`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaginationKind {
+    /// A page began with the same item as the page before it: the server does not move
+    /// through the list as asked (it ignores the offset or the page number, say), and asking
+    /// on would fetch the same page forever.
+    NoProgress,
+    /// The walk fetched as many pages as it may
+    /// ([`Paginated::DEFAULT_MAX_PAGES`](crate::Paginated::DEFAULT_MAX_PAGES), or what
+    /// [`Paginated::with_max_pages`](crate::Paginated::with_max_pages) set) and the list
+    /// went on.
+    TooManyPages,
+}
+
+impl PaginationKind {
+    /// Returns a short name of the reason: `no_progress` or `too_many_pages`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NoProgress => "no_progress",
+            Self::TooManyPages => "too_many_pages",
+        }
+    }
 }
 
 /// Which limit a [`Error::Timeout`] hit.
@@ -198,6 +233,8 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl std::error::Error for ApiError {}
+
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.0;
@@ -281,6 +318,14 @@ impl Error {
     /// Returns whether the server answered 401 Unauthorized (a wrong or missing API key).
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Returns why a walk over pages stopped early, for an [`Error::Pagination`].
+    pub fn pagination_kind(&self) -> Option<PaginationKind> {
+        match self {
+            Self::Pagination { kind, .. } => Some(*kind),
+            _ => None,
+        }
     }
 
     /// Returns whether the call timed out.
@@ -397,15 +442,14 @@ impl fmt::Display for Error {
             Self::Timeout { kind, limit, .. } => {
                 write!(f, "timed out: {kind} of {limit:?} reached")
             }
-            Self::Transport { source, .. } => {
-                write!(f, "the request failed: {source}")?;
-                let mut cause = source.source();
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
-            }
+            // One level: the cause is the `source`, which reporters (anyhow, eyre, tracing's
+            // error fields) print after it; printing it here too would show it twice.
+            Self::Transport {
+                maybe_sent: false, ..
+            } => f.write_str("the request could not be sent"),
+            Self::Transport {
+                maybe_sent: true, ..
+            } => f.write_str("the request failed after it may have reached the server"),
             Self::ResponseTooLarge { limit } => {
                 write!(f, "the response body exceeded the limit of {limit} bytes")
             }
@@ -413,6 +457,20 @@ impl fmt::Display for Error {
                 write!(f, "invalid argument `{name}`: {reason}")
             }
             Self::Config { reason } => write!(f, "invalid client configuration: {reason}"),
+            Self::Pagination {
+                kind: PaginationKind::NoProgress,
+                pages,
+            } => write!(
+                f,
+                "the page walk stopped at page {pages}: the server answered the page before again"
+            ),
+            Self::Pagination {
+                kind: PaginationKind::TooManyPages,
+                pages,
+            } => write!(
+                f,
+                "the page walk stopped at its cap of {pages} pages before the end of the list"
+            ),
         }
     }
 }
@@ -461,6 +519,11 @@ impl fmt::Debug for Error {
                 .field("reason", reason)
                 .finish(),
             Self::Config { reason } => f.debug_struct("Config").field("reason", reason).finish(),
+            Self::Pagination { kind, pages } => f
+                .debug_struct("Pagination")
+                .field("kind", kind)
+                .field("pages", pages)
+                .finish(),
         }
     }
 }
@@ -662,5 +725,124 @@ mod tests {
         let e = Error::timeout(TimeoutKind::Call, Duration::from_secs(60));
         assert_eq!(e.to_string(), "timed out: call deadline of 60s reached");
         assert!(format!("{e:?}").contains("Call"));
+    }
+
+    /// An error with a message and an optional cause, as I/O and TLS errors nest.
+    #[derive(Debug)]
+    struct Cause(&'static str, Option<Box<Cause>>);
+
+    impl fmt::Display for Cause {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Cause {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    /// The error and its causes, one line each, as anyhow's and eyre's reports print them:
+    /// `Display` of the error, then of each `source()` in turn.
+    fn report(error: &dyn std::error::Error) -> Vec<String> {
+        let mut lines = vec![error.to_string()];
+        let mut cause = error.source();
+        while let Some(c) = cause {
+            lines.push(c.to_string());
+            cause = c.source();
+        }
+        lines
+    }
+
+    #[test]
+    fn a_report_shows_each_cause_of_a_transport_error_once() {
+        for maybe_sent in [false, true] {
+            let error = Error::transport(
+                maybe_sent,
+                Box::new(Cause(
+                    "cannot connect to 127.0.0.1:9",
+                    Some(Box::new(Cause("connection refused", None))),
+                )),
+            );
+            let lines = report(&error);
+            assert_eq!(lines.len(), 3, "{lines:?}");
+            assert_eq!(
+                lines[1..],
+                ["cannot connect to 127.0.0.1:9", "connection refused"]
+            );
+            for cause in ["cannot connect", "connection refused"] {
+                assert_eq!(
+                    lines.iter().filter(|l| l.contains(cause)).count(),
+                    1,
+                    "{cause} in {lines:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_displays_its_own_level_only() {
+        let errors = [
+            Error::from_response(RawResponse::new(StatusCode::NOT_FOUND, "{}"), true),
+            Error::timeout(TimeoutKind::Attempt, Duration::from_secs(1)),
+            Error::ResponseTooLarge { limit: 10 },
+            Error::invalid_argument("user_id", "empty"),
+            Error::config("no key"),
+            Error::Pagination {
+                kind: PaginationKind::NoProgress,
+                pages: 2,
+            },
+            Error::Pagination {
+                kind: PaginationKind::TooManyPages,
+                pages: 10,
+            },
+        ];
+        for error in &errors {
+            assert_eq!(report(error).len(), 1, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn api_errors_are_std_errors() {
+        fn is_error<E: std::error::Error + Send + Sync + 'static>(_: &E) {}
+        let Error::Api(api) = Error::from_response(
+            RawResponse::new(
+                StatusCode::CONFLICT,
+                r#"{"error":"CONFLICT","message":"taken"}"#,
+            ),
+            true,
+        ) else {
+            unreachable!("a 409 is an API error")
+        };
+        is_error(&api);
+        assert_eq!(
+            report(&api),
+            ["the API answered 409 Conflict: CONFLICT: taken"]
+        );
+        let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(api);
+        assert!(boxed.downcast_ref::<ApiError>().is_some());
+    }
+
+    #[test]
+    fn pagination_errors_say_why_the_walk_stopped() {
+        let e = Error::Pagination {
+            kind: PaginationKind::NoProgress,
+            pages: 2,
+        };
+        assert_eq!(e.pagination_kind(), Some(PaginationKind::NoProgress));
+        assert!(!e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            "the page walk stopped at page 2: the server answered the page before again"
+        );
+        let e = Error::Pagination {
+            kind: PaginationKind::TooManyPages,
+            pages: 10_000,
+        };
+        assert_eq!(e.pagination_kind(), Some(PaginationKind::TooManyPages));
+        assert_eq!(PaginationKind::TooManyPages.as_str(), "too_many_pages");
+        assert!(e.to_string().contains("cap of 10000 pages"), "{e}");
+        assert_eq!(Error::config("x").pagination_kind(), None);
     }
 }

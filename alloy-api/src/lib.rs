@@ -52,6 +52,35 @@
 //!
 //! Endpoints the crate lacks are one annotated signature away, in your own crate; see
 //! [`api_endpoint`].
+//!
+//! # Tracing
+//!
+//! Every call, whatever its [`Transport`], is one [`tracing`](https://docs.rs/tracing) span
+//! named `alloy_api.call` at level `INFO`, with the fields of OpenTelemetry's HTTP client
+//! conventions. The path is the template, never the filled path, so that a metric built on
+//! it has one series per endpoint, not one per user; no field holds the API key, a token or a
+//! body.
+//!
+//! | field | value |
+//! |---|---|
+//! | `otel.name`, `operation` | the operation: the method's name (`generate_user_token`) |
+//! | `otel.kind` | `client` |
+//! | `http.request.method` | `GET`, `POST`, ... |
+//! | `url.template` | the path template: `/users/{userId}/token` |
+//! | `server.address` | the host the [`Client`] sent to (recorded by the transport) |
+//! | `http.response.status_code` | the status of the last answer, when there was one |
+//! | `error.type` | unset on success; else the status code of an API error (`404`), or `timeout`, `transport`, `decode`, `response_too_large`, `invalid_argument`, `config`, or `cancelled` for a call whose future was dropped before it finished |
+//! | `retries` | how many times the [`Client`] retried the call |
+//! | `duration_ms` | the call's duration, retries included (or until it was dropped) |
+//!
+//! Its events, inside the span:
+//!
+//! | event | level | fields |
+//! |---|---|---|
+//! | `call succeeded` | `DEBUG` | |
+//! | `call failed` | `DEBUG` for an API error with a 4xx status (the server's considered answer, a 404 an [`is_not_found`](Error::is_not_found) check expects, say); `WARN` for everything else: a 5xx, a timeout, a transport failure, an undecodable body | `error`: the [`Error`], as a `dyn std::error::Error`, so that subscribers print its causes too |
+//! | `call cancelled` | `DEBUG` | (the call's future was dropped before it finished: a `select!` or a timeout around it, an aborted task) |
+//! | `retrying` | `INFO` | `retry`, `wait_ms`, `outcome` (emitted by the [`Client`] before each retry) |
 #![deny(missing_docs)]
 
 extern crate self as alloy_api;
@@ -101,7 +130,7 @@ pub use builder::{
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use client::Client;
-pub use error::{ApiError, Error, Result, TimeoutKind};
+pub use error::{ApiError, Error, PaginationKind, Result, TimeoutKind};
 pub use request::{
     Endpoint, HeaderArg, Method, PathSegment, QueryParams, QueryValue, QueryWriter, Request,
     RequestBody,
@@ -110,7 +139,7 @@ pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 #[cfg(feature = "signature")]
 pub use signature::{SignatureError, SignatureVerifier};
-pub use transport::Transport;
+pub use transport::{DynTransport, Transport};
 
 /// Declares an HTTP endpoint as a trait method; the macro writes the method's body.
 ///

@@ -10,7 +10,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::error::Error;
 
 /// An HTTP method an endpoint can use.
+///
+/// `#[non_exhaustive]`: a later version may add a method, so a `match` on it needs a
+/// wildcard arm (or use [`as_str`](Self::as_str) and [`to_http`](Self::to_http)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Method {
     /// `GET`
     Get,

@@ -28,7 +28,7 @@ use http::{HeaderMap, StatusCode};
 /// Four attempts spread over a few seconds ride out a deploy or a brief overload without
 /// hiding an outage for long; the jitter keeps many clients from retrying in lockstep.
 /// Durations may be as large as `Duration::MAX` (no deadline, say).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) initial_backoff: Duration,
@@ -429,7 +429,10 @@ mod tests {
     fn the_readme_lists_exactly_the_retried_statuses() {
         // README: "Idempotent calls are retried on 408, 429, 500, 502, 503, 504, ...".
         let readme = include_str!("../README.md");
-        let at = readme.find("retried on ").expect("the README says what is retried") + 11;
+        let at = readme
+            .find("retried on ")
+            .expect("the README says what is retried")
+            + 11;
         let listed: Vec<u16> = readme[at..]
             .split(", ")
             .map_while(|word| word.parse().ok())

@@ -62,8 +62,20 @@ pub fn json_body(request: &mut Request, name: &'static str, value: &dyn RequestB
     request.json_body(name, value);
 }
 
+/// Keeps [`ResponseBody`] implemented by the crate only.
+mod sealed {
+    /// The argument of a method of [`ResponseBody`](super::ResponseBody) that only this
+    /// crate can name, and so implement.
+    #[derive(Debug)]
+    pub struct Seal;
+}
+
 /// A type an endpoint can decode its response body into: any `serde::de::DeserializeOwned`
 /// type. An endpoint may also return a `Vec` or an `Option` of one.
+///
+/// Sealed: it is implemented for every `DeserializeOwned` type and cannot be implemented
+/// otherwise, so that its methods (which generated code calls) may change in a minor
+/// version. A [`Transport`] of your own sees every raw response, whatever its body.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be decoded from a response body",
     label = "this type does not implement `serde::Deserialize`",
@@ -79,6 +91,13 @@ pub trait ResponseBody: Sized {
     /// Decodes the body of a 2xx response as `Self`, or `None` for JSON `null` or an empty
     /// body.
     fn option_from_response(response: RawResponse) -> Result<Option<Self>, Error>;
+
+    // The seal is a method rather than a supertrait: an unmet supertrait would be the error
+    // a type without `Deserialize` gets, pointing into this module, instead of the
+    // `on_unimplemented` message above.
+    #[doc(hidden)]
+    #[allow(private_interfaces)]
+    fn sealed(_: sealed::Seal);
 }
 
 impl<T: DeserializeOwned> ResponseBody for T {
@@ -96,6 +115,9 @@ impl<T: DeserializeOwned> ResponseBody for T {
     fn option_from_response(response: RawResponse) -> Result<Option<T>, Error> {
         decode(response, Some(b"null"))
     }
+
+    #[allow(private_interfaces)]
+    fn sealed(_: sealed::Seal) {}
 }
 
 /// Decodes the body as JSON, reading an empty (or blank) body as `if_empty` when given.
@@ -164,19 +186,58 @@ where
     let invalid = request.take_error();
     let idempotent = request.endpoint().idempotent();
     let span = call_span(&mut request);
-    // Without a subscriber listening, the call reads no clock: `duration_ms` has no reader.
-    let recorder = span.clone();
-    let call = async move {
-        let started = (!recorder.is_disabled()).then(Instant::now);
+    // Moved into the future, so that dropping the future, polled or not, drops it too.
+    let mut call = Call {
+        span: span.clone(),
+        started: None,
+        finished: false,
+    };
+    let future = async move {
+        // Without a subscriber listening, the call reads no clock: `duration_ms` has no
+        // reader.
+        call.started = (!call.span.is_disabled()).then(Instant::now);
         let result = match invalid {
             Some(error) => Err(error),
             None => transport.execute(request).await,
         };
-        let result = checked(result, idempotent, &recorder).and_then(decode);
-        report(&recorder, started, result.as_ref().err());
+        let result = checked(result, idempotent, &call.span).and_then(decode);
+        call.finish(result.as_ref().err());
         result.map_err(convert)
     };
-    call.instrument(span)
+    future.instrument(span)
+}
+
+/// The outcome of one call, recorded on its span: once it finished, or, when the call's
+/// future is dropped before that (a `select!` or a timeout around it, a task aborted), as
+/// cancelled. Not generic, like [`call_span`], [`checked`] and [`report`], so that it is
+/// compiled once, here.
+struct Call {
+    span: tracing::Span,
+    // When the call started, if a subscriber listens.
+    started: Option<Instant>,
+    finished: bool,
+}
+
+impl Call {
+    /// Records the duration and the outcome.
+    fn finish(&mut self, error: Option<&Error>) {
+        self.finished = true;
+        report(&self.span, self.started, error);
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        if self.finished || self.span.is_disabled() {
+            return;
+        }
+        if let Some(started) = self.started {
+            self.span
+                .record("duration_ms", started.elapsed().as_millis() as u64);
+        }
+        self.span.record("error.type", "cancelled");
+        tracing::debug!(parent: &self.span, "call cancelled");
+    }
 }
 
 /// The span of one call, also handed to the transport, which records on it explicitly
@@ -227,7 +288,19 @@ fn report(span: &tracing::Span, started: Option<Instant>, error: Option<&Error>)
         None => tracing::debug!("call succeeded"),
         Some(error) => {
             record_error_type(span, error);
-            tracing::warn!(error = %error, "call failed");
+            // A 4xx is the server's considered answer to this request (a 404 that an
+            // `is_not_found()` check expects, say), not a fault of the client or the
+            // network: it is left to the caller to judge. The error is a `dyn Error` field,
+            // so that subscribers print its causes (`source()`) too.
+            let client_error = error
+                .api()
+                .is_some_and(|api| api.status().is_client_error());
+            let error = error as &(dyn std::error::Error + 'static);
+            if client_error {
+                tracing::debug!(error, "call failed");
+            } else {
+                tracing::warn!(error, "call failed");
+            }
         }
     }
 }
@@ -247,6 +320,7 @@ fn record_error_type(span: &tracing::Span, error: &Error) {
         Error::ResponseTooLarge { .. } => "response_too_large",
         Error::InvalidArgument { .. } => "invalid_argument",
         Error::Config { .. } => "config",
+        Error::Pagination { .. } => "pagination",
     };
     span.record("error.type", kind);
 }

@@ -164,8 +164,12 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
         .idempotent
         .unwrap_or(!matches!(method_name, "POST" | "PATCH"));
 
-    // Locals of the generated body use mixed-site hygiene, so they can never clash with the
-    // user's parameter names.
+    // The names the body introduces are out of the parameters' reach. Locals (the request,
+    // a decoder's argument) have mixed-site hygiene, which gives a macro's locals names of
+    // their own. Items do not: a `static` is visible to the whole block it is declared in
+    // (a parameter of its name would resolve to it), so the endpoint's static is declared in
+    // an inner block that no argument expression is in. The runtime's import under `crate`
+    // names a module, which no parameter (a value) can shadow or be shadowed by.
     let request = Ident::new("request", Span::mixed_site());
     let endpoint_static = Ident::new("ENDPOINT", Span::mixed_site());
 
@@ -259,13 +263,15 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
     };
     item.default = Some(syn::parse_quote!({
         #import
-        static #endpoint_static: #rt::Endpoint = #rt::endpoint(
-            #operation,
-            #rt::Method::#method,
-            #openapi,
-            #idempotent,
-        );
-        let #mutability #request = #rt::request(&#endpoint_static);
+        let #mutability #request = {
+            static #endpoint_static: #rt::Endpoint = #rt::endpoint(
+                #operation,
+                #rt::Method::#method,
+                #openapi,
+                #idempotent,
+            );
+            #rt::request(&#endpoint_static)
+        };
         #(#calls)*
         #send
     }));

@@ -6,7 +6,7 @@ use crate::models::{
     WorkflowLogList, WorkflowLogsQuery, WorkflowUpgrade, WorkflowUserList,
 };
 use crate::paginate::{Page, Paginated};
-use crate::{Result, Transport, api_endpoint};
+use crate::{Error, Result, Transport, api_endpoint};
 
 /// Workflows: a user's installed workflows, their state, logs and errors (Alloy's
 /// *Workflows* reference).
@@ -72,31 +72,31 @@ pub trait WorkflowsApi: Transport {
     /// when unset), [`MAX_WORKFLOW_LOGS_PAGE`] entries a page unless `query` sets the page
     /// size: a lazy [`Paginated`] stream that fetches a page only when the entries before
     /// it are used up, and ends after a page with fewer entries than asked for.
+    ///
+    /// The walk borrows `self` and `workflow_id`;
+    /// [`into_workflow_logs`](Self::into_workflow_logs) is the same walk owning them, to
+    /// move to another task. [`Paginated`] says how a walk ends when the server's pages do
+    /// not advance.
     fn workflow_logs<'a>(
         &'a self,
         workflow_id: &'a str,
         query: WorkflowLogsQuery,
     ) -> Paginated<'a, WorkflowLog> {
-        let limit = query.limit.unwrap_or(MAX_WORKFLOW_LOGS_PAGE);
-        let first = query.page.unwrap_or(1);
-        let query = query.with_limit(limit);
-        Paginated::new(u64::from(first), move |page| {
-            let query = u32::try_from(page).map(|page| query.clone().with_page(page));
-            Box::pin(async move {
-                let query = query.map_err(|_| {
-                    crate::Error::invalid_argument("query", "the page number overflowed")
-                })?;
-                let items = self
-                    .list_workflow_logs_page(workflow_id, &query)
-                    .await?
-                    .logs;
-                let full = items.len() >= limit as usize;
-                Ok(Page {
-                    items,
-                    next: full.then_some(page + 1),
-                })
-            })
-        })
+        walk_workflow_logs(self, workflow_id, query)
+    }
+
+    /// Walks every execution log of a workflow, as [`workflow_logs`](Self::workflow_logs)
+    /// does, owning the client (a cheap clone of a [`Client`](crate::Client)) and the
+    /// workflow id: the walk is `'static`, so it can be moved into `tokio::spawn`.
+    fn into_workflow_logs(
+        self,
+        workflow_id: impl Into<String>,
+        query: WorkflowLogsQuery,
+    ) -> Paginated<'static, WorkflowLog>
+    where
+        Self: Sized + Clone + 'static,
+    {
+        walk_workflow_logs(self, workflow_id.into(), query)
     }
 
     /// Disables an installed workflow for a user, pausing all automated executions
@@ -144,3 +144,41 @@ pub trait WorkflowsApi: Transport {
 }
 
 impl<T: Transport + ?Sized> WorkflowsApi for T {}
+
+/// The walk of [`WorkflowsApi::workflow_logs`] over `api` and `workflow_id`, borrowed or
+/// owned, each cloned for every page (a reference, or a client's `Arc` and a `String`).
+fn walk_workflow_logs<'a, A, W>(
+    api: A,
+    workflow_id: W,
+    query: WorkflowLogsQuery,
+) -> Paginated<'a, WorkflowLog>
+where
+    A: WorkflowsApi + Clone + 'a,
+    W: AsRef<str> + Clone + Send + 'a,
+{
+    let limit = query.limit.unwrap_or(MAX_WORKFLOW_LOGS_PAGE);
+    let first = query.page.unwrap_or(1);
+    let query = query.with_limit(limit);
+    Paginated::new(
+        u64::from(first),
+        |log: &WorkflowLog| Some(log.log_id.as_str()),
+        move |page| {
+            let query = u32::try_from(page).map(|page| query.clone().with_page(page));
+            let api = api.clone();
+            let workflow_id = workflow_id.clone();
+            Box::pin(async move {
+                let query = query
+                    .map_err(|_| Error::invalid_argument("query", "the page number overflowed"))?;
+                let items = api
+                    .list_workflow_logs_page(workflow_id.as_ref(), &query)
+                    .await?
+                    .logs;
+                let full = items.len() >= limit as usize;
+                Ok(Page {
+                    items,
+                    next: Ok(full.then_some(page + 1)),
+                })
+            })
+        },
+    )
+}

@@ -171,3 +171,110 @@ async fn an_api_error_keeps_the_response_headers_and_request_id() {
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(err.message(), Some("internal error"));
 }
+
+/// The lines of `error`'s report as anyhow and eyre print it: its `Display`, then the
+/// `Display` of each `source()` in turn.
+fn report(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    std::iter::successors(Some(error), |e| e.source())
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Asserts that no line of `lines` repeats the text of another: each cause is shown once.
+#[track_caller]
+fn each_cause_once(lines: &[String]) {
+    let whole = lines.join(": ");
+    for line in lines {
+        assert_eq!(
+            whole.matches(line.as_str()).count(),
+            1,
+            "{line:?} is shown more than once in {whole:?}"
+        );
+    }
+}
+
+/// Error reports printed each transport cause twice: once in the error's `Display`, again
+/// as its `source()`.
+#[tokio::test]
+async fn a_report_of_a_refused_connection_shows_each_cause_once() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.list_integrations("usr_1").await.unwrap_err();
+    let lines = report(&err);
+    assert_eq!(lines[0], "the request could not be sent", "{lines:?}");
+    assert!(
+        lines.len() >= 2,
+        "the cause comes through `source()`: {lines:?}"
+    );
+    each_cause_once(&lines);
+}
+
+#[tokio::test]
+async fn a_report_of_a_connection_reset_mid_body_shows_each_cause_once() {
+    let server = FaultServer::start().await;
+    server.set_fallback(Reply::json(200, &json!({ "data": [1, 2, 3, 4] })).reset_mid_body());
+    let err = client(&server)
+        .list_integrations("usr_1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                maybe_sent: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let lines = report(&err);
+    assert_eq!(
+        lines[0], "the request failed after it may have reached the server",
+        "{lines:?}"
+    );
+    assert!(
+        lines.len() >= 2,
+        "the cause comes through `source()`: {lines:?}"
+    );
+    each_cause_once(&lines);
+}
+
+#[tokio::test]
+async fn an_api_error_is_a_std_error_with_a_one_line_report() {
+    let server = FaultServer::start().await;
+    answer(
+        &server,
+        404,
+        "application/json",
+        r#"{"error":"NOT_FOUND","message":"User not found"}"#,
+    );
+    let err = client(&server)
+        .generate_user_token("usr_1")
+        .await
+        .unwrap_err();
+    let Error::Api(api) = err else {
+        panic!("expected an API error, got {err:?}");
+    };
+    let lines = report(&api);
+    assert_eq!(
+        lines,
+        ["the API answered 404 Not Found: NOT_FOUND: User not found"]
+    );
+    // As any error: boxed, and back.
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(api);
+    assert_eq!(
+        boxed
+            .downcast_ref::<alloy_api::ApiError>()
+            .map(|a| a.status().as_u16()),
+        Some(404)
+    );
+}

@@ -19,6 +19,7 @@ mod official_operation;
 mod pagination;
 mod pass;
 mod prism_check;
+mod readme;
 mod sandbox;
 mod signatures_verify;
 mod test_double;

@@ -437,3 +437,19 @@ fn waits(capture: &Capture, id: &str) -> Vec<u64> {
         })
         .collect()
 }
+
+#[test]
+fn retry_policies_compare_by_their_settings() {
+    assert_eq!(RetryPolicy::default(), RetryPolicy::default());
+    assert_eq!(fast_retries(), fast_retries());
+    assert_ne!(RetryPolicy::none(), RetryPolicy::default());
+    assert_ne!(
+        RetryPolicy::default().with_deadline(Duration::from_secs(5)),
+        RetryPolicy::default()
+    );
+    assert_eq!(
+        RetryPolicy::default().with_max_retries(0),
+        RetryPolicy::none(),
+        "no retries is the same policy however it was built"
+    );
+}

@@ -279,3 +279,142 @@ fn no_key_or_token_appears_in_traces() {
         "a token leaked: {everything}"
     );
 }
+
+/// The events of `capture` at `level` whose fields include `text`.
+fn events_at(capture: &Capture, level: &str, text: &str) -> usize {
+    let captured = capture.0.lock().unwrap();
+    captured
+        .events
+        .iter()
+        .filter(|e| e.starts_with(&format!("{level} ")) && e.contains(text))
+        .count()
+}
+
+/// A call dropped before it finished closed its span with no status and no mark.
+#[test]
+fn a_call_dropped_while_in_flight_marks_its_span_as_cancelled() {
+    let server = serve();
+    server.route("GET", "/users/slow/token", Reply::stall());
+    let client = client(&server);
+    let (capture, ()) = traced(|| async {
+        let call = client.generate_user_token("slow");
+        tokio::select! {
+            biased;
+            result = call => panic!("a stalled server answered: {result:?}"),
+            // The request reached the server: the call is in flight when it is dropped.
+            () = server.wait_for_requests(1) => {}
+        }
+    });
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(spans[0].fields["error.type"], "cancelled", "{spans:?}");
+    assert!(!spans[0].fields.contains_key("http.response.status_code"));
+    assert!(
+        spans[0].fields["duration_ms"].parse::<u64>().is_ok(),
+        "{spans:?}"
+    );
+    assert_eq!(events_at(&capture, "DEBUG", "call cancelled"), 1);
+    assert_eq!(events_at(&capture, "WARN", "call failed"), 0);
+}
+
+#[test]
+fn a_call_dropped_before_it_was_polled_marks_its_span_as_cancelled() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, ()) = traced(|| async {
+        drop(client.generate_user_token("usr_1"));
+    });
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 1, "{spans:?}");
+    assert_eq!(spans[0].fields["error.type"], "cancelled");
+    assert_eq!(events_at(&capture, "DEBUG", "call cancelled"), 1);
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+}
+
+#[test]
+fn a_finished_call_is_not_marked_cancelled() {
+    let server = start_server();
+    let client = client(&server);
+    let (capture, ()) = traced(|| async {
+        client.generate_user_token("usr_1").await.unwrap();
+        let _ = client.generate_user_token("nobody").await;
+    });
+    let spans = capture.call_spans();
+    assert_eq!(spans.len(), 2);
+    assert!(!spans[0].fields.contains_key("error.type"), "{spans:?}");
+    assert_eq!(spans[1].fields["error.type"], "404");
+    assert_eq!(events_at(&capture, "DEBUG", "call cancelled"), 0);
+}
+
+/// Every failed call logged a WARN, including the expected 404s of `is_not_found()` checks.
+#[test]
+fn an_api_4xx_logs_at_debug_and_a_5xx_at_warn() {
+    let server = start_server();
+    server.route("GET", "/integrations", Reply::untyped(503, ""));
+    let client = client(&server);
+    let (capture, ()) = traced(|| async {
+        assert!(
+            client
+                .generate_user_token("nobody")
+                .await
+                .unwrap_err()
+                .is_not_found()
+        );
+    });
+    assert_eq!(events_at(&capture, "DEBUG", "call failed"), 1);
+    assert_eq!(events_at(&capture, "WARN", "call failed"), 0);
+    let (capture, ()) = traced(|| async {
+        let error = client.list_integrations("usr_1").await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    });
+    assert_eq!(events_at(&capture, "WARN", "call failed"), 1);
+    assert_eq!(events_at(&capture, "DEBUG", "call failed"), 0);
+}
+
+#[test]
+fn transport_failures_and_timeouts_log_at_warn_with_their_causes() {
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = Client::builder()
+        .api_key(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let (capture, ()) = traced(|| async {
+        let error = refused.list_integrations("usr_1").await.unwrap_err();
+        assert!(
+            matches!(error, alloy_api::Error::Transport { .. }),
+            "{error:?}"
+        );
+    });
+    assert_eq!(events_at(&capture, "WARN", "call failed"), 1);
+    let text = capture.0.lock().unwrap().events.last().cloned().unwrap();
+    // The fmt subscriber prints the error's causes beside its one-level message.
+    assert!(text.contains("the request could not be sent"), "{text}");
+    assert!(text.contains("error.sources="), "{text}");
+
+    let server = serve();
+    server.route("GET", "/integrations", Reply::stall());
+    let slow = Client::builder()
+        .api_key(KEY)
+        .base_url(server.base_url())
+        .timeout(std::time::Duration::from_millis(50))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let (capture, ()) = traced(|| async {
+        assert!(
+            slow.list_integrations("usr_1")
+                .await
+                .unwrap_err()
+                .is_timeout()
+        );
+    });
+    assert_eq!(events_at(&capture, "WARN", "call failed"), 1);
+    assert_eq!(capture.call_spans()[0].fields["error.type"], "timeout");
+}

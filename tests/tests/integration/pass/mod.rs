@@ -7,5 +7,6 @@
 //! one module of a binary that is built anyway.
 
 mod absolute_paths;
+mod hygiene;
 mod params;
 mod signatures;
