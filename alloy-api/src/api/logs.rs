@@ -34,7 +34,8 @@ pub trait LogsApi: Transport {
                 let more = page.notifications.len() >= limit as usize
                     && page
                         .pagination
-                        .and_then(|p| p.total_items)
+                        .get()
+                        .and_then(|p| p.total_items.get().copied())
                         .is_none_or(|total| read < total);
                 Ok(Page {
                     items: page.notifications,

@@ -159,7 +159,10 @@ async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = entries.into_iter().map(|e| e.id.unwrap()).collect();
+    let ids: Vec<String> = entries
+        .into_iter()
+        .map(|e| e.id.into_option().unwrap())
+        .collect();
     assert_eq!(ids, ["n_0", "n_1", "n_2", "n_3"]);
     // The total is read: no third, empty page.
     assert_eq!(
