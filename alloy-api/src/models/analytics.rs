@@ -14,31 +14,30 @@ use super::{Lenient, Timestamp, de};
 /// (`2025-09-01`).
 pub type Date = chrono::NaiveDate;
 
-/// Reads an optional date: `YYYY-MM-DD`, or a date-time starting with one (`T` or a space
-/// after the date), whose date is taken as written. `null` is `None`.
-fn date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Option<Date>, D::Error> {
-    let Some(text) = Option::<std::borrow::Cow<'d, str>>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    let text = text.trim();
-    let day = match text.get(10..11) {
-        None | Some("T" | "t" | " ") => text.get(..10).unwrap_or(text),
-        Some(_) => text,
-    };
-    Date::parse_from_str(day, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| {
+/// Reads a [`Lenient`] date: `YYYY-MM-DD`, or a date-time starting with one (`T` or a space
+/// after the date), whose date is taken as written. Anything else is absent, and kept as
+/// sent.
+fn lenient_date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Lenient<Date>, D::Error> {
+    super::lenient::read::<D, Date, Dates>(deserializer)
+}
+
+struct Dates;
+
+impl super::lenient::Read<Date> for Dates {
+    fn read<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = std::borrow::Cow::<'d, str>::deserialize(deserializer)?;
+        let text = text.trim();
+        let day = match text.get(10..11) {
+            None | Some("T" | "t" | " ") => text.get(..10).unwrap_or(text),
+            Some(_) => text,
+        };
+        Date::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
             serde::de::Error::invalid_value(
                 serde::de::Unexpected::Str(text),
                 &"a date (YYYY-MM-DD) or a date-time starting with one",
             )
         })
-}
-
-/// Reads a [`Lenient`] date in the forms [`date`] reads; anything else is absent, and kept as
-/// sent.
-fn lenient_date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Lenient<Date>, D::Error> {
-    de::lenient_with(deserializer, |raw| date(raw))
+    }
 }
 
 /// The account's action usage (`GET /analytics/usage`): counts over fixed periods and the

@@ -3,10 +3,10 @@
 //! Alloy's reference types loosely ([`Lenient`]).
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{Lenient, Timestamp};
+use super::{Lenient, Timestamp, lenient};
 
 /// Reads a list that may be sent as `null`: `null` is an empty list. Used on fields without
 /// `#[serde(default)]` too, so that a missing key stays an error while a present `null` does
@@ -29,24 +29,33 @@ pub(crate) fn timestamp<'de, D: Deserializer<'de>>(
     deserializer.deserialize_any(TimestampVisitor)
 }
 
-/// Reads a [`Lenient`] field with `read`: a value `read` refuses is absent, and kept as sent.
-pub(crate) fn lenient_with<'de, D, T>(
-    deserializer: D,
-    read: impl FnOnce(&serde_json::Value) -> Result<Option<T>, serde_json::Error>,
-) -> Result<Lenient<T>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    let raw = serde_json::Value::deserialize(deserializer)?;
-    Ok(Lenient::read(raw, read))
-}
-
 /// Reads a [`Lenient`] timestamp in the forms [`timestamp`] reads; anything else is absent,
 /// and kept as sent.
 pub(crate) fn lenient_timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Lenient<Timestamp>, D::Error> {
-    lenient_with(deserializer, |raw| timestamp(raw))
+    lenient::read::<D, Timestamp, Timestamps>(deserializer)
+}
+
+struct Timestamps;
+
+impl lenient::Read<Timestamp> for Timestamps {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+        // `null` never gets here: a lenient field reads it as absent.
+        timestamp(deserializer)?
+            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &EXPECTED))
+    }
+}
+
+/// Reads a [`Lenient`] object whose every field is lenient (or a map of JSON values): any
+/// JSON object is one, so it is read as it streams by, and anything else is absent, kept as
+/// sent.
+pub(crate) fn lenient_object<'de, D, T>(deserializer: D) -> Result<Lenient<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    lenient::read::<D, T, lenient::Object>(deserializer)
 }
 
 struct TimestampVisitor;

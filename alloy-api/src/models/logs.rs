@@ -296,7 +296,11 @@ pub struct LogPage {
     /// Where this page is among all.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub pagination: Lenient<Pagination>,
 }
 
@@ -346,7 +350,11 @@ pub struct LogEntry {
     /// Which execution.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub data: Lenient<LogExecution>,
     /// When the execution started.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
@@ -408,12 +416,20 @@ pub struct LogEntry {
     /// The user.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub user: Lenient<LogUser>,
     /// The parent workflow.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub forge_workflow: Lenient<LogWorkflow>,
 }
 
@@ -464,7 +480,11 @@ pub struct LogWorkflow {
     /// Its integration (the API names this object `integrationId`).
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub integration_id: Lenient<LogIntegration>,
 }
 

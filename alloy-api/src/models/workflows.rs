@@ -261,7 +261,11 @@ pub struct StepInput {
     /// The input.
     /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
     /// [`Lenient::raw`] keeps it.
-    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
     pub data: Lenient<serde_json::Map<String, serde_json::Value>>,
 }
 
