@@ -92,17 +92,21 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .data;
     println!(
         "4. installation completed: workflows {:?}",
-        installation.workflow_ids
+        installation.workflow_ids.as_slice()
     );
 
     // 5. Run the workflow it installed, directly, twice.
     let workflow_id = installation
         .workflow_ids
+        .as_slice()
         .first()
         .cloned()
         .ok_or("the installation installed no workflow")?;
     let workflow = client.get_workflow(&workflow_id, &user).await?.data;
-    let name = workflow.name.clone().unwrap_or_else(|| workflow_id.clone());
+    let name = workflow
+        .name
+        .into_option()
+        .unwrap_or_else(|| workflow_id.clone());
     for order in ["ord-1001", "ord-1002"] {
         let run = RunWorkflowRequest::new(&user, &workflow_id, &name)
             .with_data(json!({ "orderId": order }));

@@ -175,11 +175,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let errors = api.list_workflow_errors(workflow_id, &user_id).await?;
     for error in &errors.errors {
         // The seed document names the error, Alloy's reference the block that failed.
-        let which = match (&error.error_id, &error.block) {
-            (Some(id), _) => id.clone(),
-            (None, Some(serde_json::Value::String(block))) => format!("in {block}"),
-            (None, Some(block)) => format!("in {block}"),
-            (None, None) => "-".to_owned(),
+        let which = match (&error.error_id, error.block.get(), error.block.raw()) {
+            (Some(id), _, _) => id.clone(),
+            (None, Some(block), _) => format!("in {block}"),
+            // Not a block name: shown as the server sent it.
+            (None, None, Some(raw)) => format!("in {raw}"),
+            (None, None, None) => "-".to_owned(),
         };
         println!(
             "   error {which}: {}",
@@ -212,7 +213,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
         .await?;
     println!(
         "   {}",
-        match (answer.activated, answer.message.as_deref()) {
+        match (*answer.activated, answer.message.as_deref()) {
             (Some(true), _) => "activated",
             (_, Some(message)) => message,
             _ => "done",
@@ -274,7 +275,7 @@ async fn print_logs(api: &Client, workflow_id: &str, user_id: &str) -> Result<()
     }
     for log in &logs.logs {
         // The seed document sends a status; Alloy's reference whether the run finished.
-        let status = match (&log.status, log.finished) {
+        let status = match (&log.status, *log.finished) {
             (Some(status), _) => status.as_str(),
             (None, Some(true)) => "finished",
             (None, Some(false)) => "running",

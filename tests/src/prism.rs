@@ -481,7 +481,7 @@ impl Story {
             }
             Op::GetIntegration => {
                 let integration = api.get_integration(&self.integration_id, user).await?.data;
-                if let Some(app) = integration.app {
+                if let Some(app) = integration.app.into_option() {
                     self.app = app;
                 }
                 Ok(())
@@ -524,7 +524,13 @@ impl Story {
                 api.edit_installation(&request).await.map(ignore)
             }
             Op::GetWorkflow => {
-                if let Some(name) = api.get_workflow(workflow, user).await?.data.name {
+                if let Some(name) = api
+                    .get_workflow(workflow, user)
+                    .await?
+                    .data
+                    .name
+                    .into_option()
+                {
                     self.workflow_name = name;
                 }
                 Ok(())

@@ -75,7 +75,8 @@ where
                     Some(read) => Ok((full
                         && page
                             .pagination
-                            .and_then(|p| p.total_items)
+                            .get()
+                            .and_then(|p| p.total_items.get().copied())
                             .is_none_or(|total| read < total))
                     .then_some(read)),
                 };

@@ -1,37 +1,43 @@
 //! Analytics: how many actions the account and its users ran (Alloy's *Analytics* reference).
 //!
 //! Alloy's reference typed every one of these answers from an example (the usage summary is
-//! documented as "any"), so every field is optional and unknown fields are ignored. Dates
+//! documented as "any"), so every field is [`Lenient`](super::Lenient): a value of another
+//! type is read as absent and kept as sent; unknown fields are ignored. Dates
 //! (`format: date`) are read as a calendar date, or as the date part of a date-time should
-//! the server send one; see [`Date`].
+//! the server send one; see [`Date`]; a date in another form is absent, and kept as sent.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{Timestamp, de};
+use super::{Lenient, Timestamp, de};
 
 /// A calendar date, as the analytics answers send `startDate`, `endDate` and `date`
 /// (`2025-09-01`).
 pub type Date = chrono::NaiveDate;
 
-/// Reads an optional date: `YYYY-MM-DD`, or a date-time starting with one (`T` or a space
-/// after the date), whose date is taken as written. `null` is `None`.
-fn date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Option<Date>, D::Error> {
-    let Some(text) = Option::<std::borrow::Cow<'d, str>>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    let text = text.trim();
-    let day = match text.get(10..11) {
-        None | Some("T" | "t" | " ") => text.get(..10).unwrap_or(text),
-        Some(_) => text,
-    };
-    Date::parse_from_str(day, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| {
+/// Reads a [`Lenient`] date: `YYYY-MM-DD`, or a date-time starting with one (`T` or a space
+/// after the date), whose date is taken as written. Anything else is absent, and kept as
+/// sent.
+fn lenient_date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Lenient<Date>, D::Error> {
+    super::lenient::read::<D, Date, Dates>(deserializer)
+}
+
+struct Dates;
+
+impl super::lenient::Read<Date> for Dates {
+    fn read<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Date, D::Error> {
+        let text = std::borrow::Cow::<'d, str>::deserialize(deserializer)?;
+        let text = text.trim();
+        let day = match text.get(10..11) {
+            None | Some("T" | "t" | " ") => text.get(..10).unwrap_or(text),
+            Some(_) => text,
+        };
+        Date::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
             serde::de::Error::invalid_value(
                 serde::de::Unexpected::Str(text),
                 &"a date (YYYY-MM-DD) or a date-time starting with one",
             )
         })
+    }
 }
 
 /// The account's action usage (`GET /analytics/usage`): counts over fixed periods and the
@@ -41,40 +47,58 @@ fn date<'d, D: Deserializer<'d>>(deserializer: D) -> Result<Option<Date>, D::Err
 #[non_exhaustive]
 pub struct UsageSummary {
     /// First day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub start_date: Option<Date>,
+    pub start_date: Lenient<Date>,
     /// Last day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub end_date: Option<Date>,
+    pub end_date: Lenient<Date>,
     /// How many executions the plan allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub executions_limit: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub executions_limit: Lenient<i64>,
     /// Actions in the last seven days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seven_days: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub seven_days: Lenient<i64>,
     /// Actions in the last thirty days.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub thirty_days: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub thirty_days: Lenient<i64>,
     /// Actions in the last three months.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_three_months: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub last_three_months: Lenient<i64>,
     /// Actions in the current billing cycle.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_cycle: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub billing_cycle: Lenient<i64>,
     /// Actions run by workflows of the app (embedded workflows).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub app_actions: Lenient<i64>,
     /// Actions run through the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub api_actions: Lenient<i64>,
 }
 
 /// The account's action usage per period (`GET /analytics/detail-usage-time`).
@@ -83,33 +107,38 @@ pub struct UsageSummary {
 #[non_exhaustive]
 pub struct UsageOverTime {
     /// First day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub start_date: Option<Date>,
+    pub start_date: Lenient<Date>,
     /// Last day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub end_date: Option<Date>,
+    pub end_date: Lenient<Date>,
     /// Actions over the whole time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_actions: Lenient<i64>,
     /// The counts per period (`data` on the wire).
-    #[serde(
-        rename = "data",
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub periods: Vec<UsagePeriod>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(rename = "data", default, skip_serializing_if = "Lenient::is_absent")]
+    pub periods: Lenient<Vec<UsagePeriod>>,
     /// The time the counts cover, as Alloy names it (`current-billing-cycle` in its example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_period: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub time_period: Lenient<String>,
 }
 
 /// The account's actions in one period of a [`UsageOverTime`].
@@ -118,27 +147,39 @@ pub struct UsageOverTime {
 #[non_exhaustive]
 pub struct UsagePeriod {
     /// Actions run by workflows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub app_actions: Lenient<i64>,
     /// The month, as Alloy names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub month: Lenient<String>,
     /// The year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub year: Lenient<i64>,
     /// The day.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub date: Option<Date>,
+    pub date: Lenient<Date>,
     /// Actions run through the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub api_actions: Lenient<i64>,
     /// All actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub count: Lenient<i64>,
 }
 
 /// One user's action usage per period (`GET /analytics/detail-usage-user`).
@@ -147,49 +188,62 @@ pub struct UsagePeriod {
 #[non_exhaustive]
 pub struct UserUsage {
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_name: Lenient<String>,
     /// The user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_id: Lenient<String>,
     /// When the user was created.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub user_created_date: Option<Timestamp>,
+    pub user_created_date: Lenient<Timestamp>,
     /// Whether the user has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_deleted: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub is_deleted: Lenient<bool>,
     /// First day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub start_date: Option<Date>,
+    pub start_date: Lenient<Date>,
     /// Last day counted.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub end_date: Option<Date>,
+    pub end_date: Lenient<Date>,
     /// Actions over the whole time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_actions: Lenient<i64>,
     /// The counts per period (`data` on the wire).
-    #[serde(
-        rename = "data",
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub periods: Vec<UserUsagePeriod>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(rename = "data", default, skip_serializing_if = "Lenient::is_absent")]
+    pub periods: Lenient<Vec<UserUsagePeriod>>,
     /// The time the counts cover, as Alloy names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_period: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub time_period: Lenient<String>,
 }
 
 /// One user's actions in one period of a [`UserUsage`].
@@ -201,40 +255,58 @@ pub struct UserUsage {
 #[non_exhaustive]
 pub struct UserUsagePeriod {
     /// The month, as Alloy names it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub month: Lenient<String>,
     /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_name: Lenient<String>,
     /// Whether the user has been deleted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_deleted: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub is_deleted: Lenient<bool>,
     /// The day.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub date: Option<Date>,
+    pub date: Lenient<Date>,
     /// The user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_id: Lenient<String>,
     /// The day the user was created.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "date",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "lenient_date",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub user_created_date: Option<Date>,
+    pub user_created_date: Lenient<Date>,
     /// Actions run through the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub api_actions: Lenient<i64>,
     /// All actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub count: Lenient<i64>,
     /// Actions run by workflows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app_actions: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub app_actions: Lenient<i64>,
 }
 
 #[cfg(test)]
@@ -259,11 +331,12 @@ mod tests {
             serde_json::to_value(&usage).unwrap()["startDate"],
             "2025-09-01"
         );
+        // The dates are typed from Alloy's example only: another form is absent, kept as sent.
         for wrong in [json!("09/01/2025"), json!("2025-09-01x"), json!(20250901)] {
-            assert!(
-                serde_json::from_value::<UsageSummary>(json!({ "startDate": wrong })).is_err(),
-                "{wrong}"
-            );
+            let usage: UsageSummary =
+                serde_json::from_value(json!({ "startDate": wrong })).unwrap();
+            assert_eq!(usage.start_date, None, "{wrong}");
+            assert_eq!(usage.start_date.raw(), Some(&wrong));
         }
         let none: UsageSummary = serde_json::from_value(json!({ "startDate": null })).unwrap();
         assert_eq!(none.start_date, None);

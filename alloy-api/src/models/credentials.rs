@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{Timestamp, de};
+use super::{Lenient, Timestamp, de};
 use crate::redact::{REDACTED, RedactedUrl};
 use crate::{QueryParams, QueryWriter};
 
@@ -191,7 +191,7 @@ pub struct CreatedCredential {
 /// never its secret.
 ///
 /// `credentialId` is required; `type`, `name`, `createdAt` and `updatedAt` are unverified in
-/// Alloy's reference (read from its example), so they are optional.
+/// Alloy's reference (read from its example), so they are [`Lenient`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -199,25 +199,33 @@ pub struct Credential {
     /// Unique identifier of the credential.
     pub credential_id: String,
     /// The credential's type (`type` on the wire): its app.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub credential_type: Option<String>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(rename = "type", default, skip_serializing_if = "Lenient::is_absent")]
+    pub credential_type: Lenient<String>,
     /// The credential's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// When it was created.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Lenient<Timestamp>,
     /// When it was last updated.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Lenient<Timestamp>,
 }
 
 /// A user's credentials: `{"data": [...]}`.
@@ -234,27 +242,36 @@ pub struct CredentialList {
 
 /// What an app's credential is made of: the app and the properties to ask the user for.
 ///
-/// Alloy's reference typed this shape from its examples only, so every field is optional.
+/// Alloy's reference typed this shape from its examples only, so every field is [`Lenient`]
+/// (the list of properties is typed by its schema).
 /// `name` is declared only for one app's metadata and marked unverified there (its example
 /// names the app in `connector` instead, as the list's items do); both are kept as sent.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialMetadata {
-    /// The app's name (one app's metadata only; unverified).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// The app's name (one app's metadata only).
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// The app (connector).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector: Lenient<String>,
     /// URL of the app's icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub icon: Lenient<String>,
     /// Whether the credential is made by OAuth
     /// ([`generate_oauth_url`](crate::CredentialsApi::generate_oauth_url)) rather than
     /// created with data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_oauth: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub is_oauth: Lenient<bool>,
     /// The properties to ask the user for.
     #[serde(
         default,
@@ -264,20 +281,27 @@ pub struct CredentialMetadata {
     pub properties: Vec<CredentialProperty>,
 }
 
-/// One property of an app's credential (typed from Alloy's examples; every field optional).
+/// One property of an app's credential (typed from Alloy's examples: every field is
+/// [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialProperty {
     /// The key of the property in the credential's data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// The label to show.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub display_name: Lenient<String>,
     /// What the property is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub description: Lenient<String>,
 }
 
 /// Credential metadata of every app: `{"data": [...]}`.

@@ -1,11 +1,12 @@
 //! Lenient readers for what the two contracts (and the live service) send differently:
-//! timestamps in several common forms, and `null` where a list is expected.
+//! timestamps in several common forms, `null` where a list is expected, and the fields
+//! Alloy's reference types loosely ([`Lenient`]).
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::Timestamp;
+use super::{Lenient, Timestamp, lenient};
 
 /// Reads a list that may be sent as `null`: `null` is an empty list. Used on fields without
 /// `#[serde(default)]` too, so that a missing key stays an error while a present `null` does
@@ -26,6 +27,35 @@ pub(crate) fn timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Timestamp>, D::Error> {
     deserializer.deserialize_any(TimestampVisitor)
+}
+
+/// Reads a [`Lenient`] timestamp in the forms [`timestamp`] reads; anything else is absent,
+/// and kept as sent.
+pub(crate) fn lenient_timestamp<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Lenient<Timestamp>, D::Error> {
+    lenient::read::<D, Timestamp, Timestamps>(deserializer)
+}
+
+struct Timestamps;
+
+impl lenient::Read<Timestamp> for Timestamps {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
+        // `null` never gets here: a lenient field reads it as absent.
+        timestamp(deserializer)?
+            .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &EXPECTED))
+    }
+}
+
+/// Reads a [`Lenient`] object whose every field is lenient (or a map of JSON values): any
+/// JSON object is one, so it is read as it streams by, and anything else is absent, kept as
+/// sent.
+pub(crate) fn lenient_object<'de, D, T>(deserializer: D) -> Result<Lenient<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    lenient::read::<D, T, lenient::Object>(deserializer)
 }
 
 struct TimestampVisitor;
@@ -149,6 +179,31 @@ mod tests {
         for json in [r#"{"at":"yesterday"}"#, r#"{"at":true}"#, r#"{"at":""}"#] {
             let error = at(json).unwrap_err().to_string();
             assert!(error.contains("epoch milliseconds"), "{json}: {error}");
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct LenientAt {
+        #[serde(default, deserialize_with = "lenient_timestamp")]
+        at: Lenient<Timestamp>,
+    }
+
+    #[test]
+    fn a_lenient_timestamp_reads_every_form_and_keeps_any_other_value() {
+        let read = |json: &str| serde_json::from_str::<LenientAt>(json).unwrap().at;
+        let expected = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
+        assert_eq!(read(r#"{"at":1756720800000}"#), Some(expected));
+        assert_eq!(read(r#"{"at":"2025-09-01 10:00:00"}"#), Some(expected));
+        assert!(read("{}").is_absent());
+        for json in [
+            r#"{"at":"yesterday"}"#,
+            r#"{"at":true}"#,
+            r#"{"at":{"s":1}}"#,
+        ] {
+            let at = read(json);
+            assert_eq!(at, None, "{json}");
+            let sent: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(at.raw(), Some(&sent["at"]));
         }
     }
 

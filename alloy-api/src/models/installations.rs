@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Timestamp, de};
+use super::{Lenient, Timestamp, de};
 
 /// An installation of an integration for a user, as `GET /installations` lists it.
 ///
 /// `installationId` is required; every other field is optional, and `credentialIds`,
 /// `workflowIds`, `installedAt` and `enabled` were typed by Alloy's reference from its example
-/// only.
+/// only, so they are [`Lenient`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -31,26 +31,30 @@ pub struct Installation {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub form_data: Vec<FormBlock>,
-    /// The credentials the installation uses, by key (typed from Alloy's example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_ids: Option<BTreeMap<String, String>>,
-    /// The workflows installed (typed from Alloy's example).
+    /// The credentials the installation uses, by key.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub credential_ids: Lenient<BTreeMap<String, String>>,
+    /// The workflows installed.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_ids: Lenient<Vec<String>>,
+    /// When it was installed.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub workflow_ids: Vec<String>,
-    /// When it was installed (typed from Alloy's example).
-    #[serde(
-        default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub installed_at: Option<Timestamp>,
-    /// Whether the installation is enabled (typed from Alloy's example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub installed_at: Lenient<Timestamp>,
+    /// Whether the installation is enabled.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub enabled: Lenient<bool>,
 }
 
 /// List of installations: `{"data": [...]}` (`GET /installations`).
@@ -70,7 +74,7 @@ pub struct InstallationList {
 /// Alloy's reference pins less of this shape than of the list's items: `formData` is a list
 /// of objects whose fields it does not show, so they are kept as the JSON they are, and
 /// `credentialIds`, `workflowIds`, `installedAt` and `enabled` are marked unverified there
-/// (read from the list's items). Only `installationId` is required.
+/// (read from the list's items), so they are [`Lenient`]. Only `installationId` is required.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -91,26 +95,30 @@ pub struct InstallationDetail {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub form_data: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// The credentials the installation uses, by key (unverified).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_ids: Option<BTreeMap<String, String>>,
-    /// The workflows installed (unverified).
+    /// The credentials the installation uses, by key.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub credential_ids: Lenient<BTreeMap<String, String>>,
+    /// The workflows installed.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_ids: Lenient<Vec<String>>,
+    /// When it was installed.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub workflow_ids: Vec<String>,
-    /// When it was installed (unverified).
-    #[serde(
-        default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub installed_at: Option<Timestamp>,
-    /// Whether the installation is enabled (unverified).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
+    pub installed_at: Lenient<Timestamp>,
+    /// Whether the installation is enabled.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub enabled: Lenient<bool>,
 }
 
 /// One block of an installation form: the fields a workflow's block needs filled.
@@ -385,7 +393,7 @@ impl EditInstallationRequest {
 
 /// An installation as editing it answers.
 ///
-/// Alloy's reference typed this shape from its example only, so every field is optional,
+/// Alloy's reference typed this shape from its example only, so every field is [`Lenient`],
 /// and `formData` and `installedData`, whose items it does not show, are kept as the JSON
 /// they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -393,45 +401,49 @@ impl EditInstallationRequest {
 #[non_exhaustive]
 pub struct EditedInstallation {
     /// Unique identifier of the installation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installation_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installation_id: Lenient<String>,
     /// The integration installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub integration_id: Lenient<String>,
     /// The user it is installed for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_id: Lenient<String>,
     /// The installation's form, as sent.
-    #[serde(
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub form_data: Vec<serde_json::Value>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub form_data: Lenient<Vec<serde_json::Value>>,
     /// The credentials the installation uses, by key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_ids: Option<BTreeMap<String, String>>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub credential_ids: Lenient<BTreeMap<String, String>>,
     /// The workflows installed.
-    #[serde(
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub workflow_ids: Vec<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_ids: Lenient<Vec<String>>,
     /// What was installed, as sent.
-    #[serde(
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub installed_data: Vec<serde_json::Value>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed_data: Lenient<Vec<serde_json::Value>>,
     /// When it was installed.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub installed_at: Option<Timestamp>,
+    pub installed_at: Lenient<Timestamp>,
 }
 
 #[cfg(test)]
@@ -475,8 +487,14 @@ mod tests {
         }}))
         .unwrap();
         assert_eq!(edited.data.installation_id, None);
-        assert_eq!(edited.data.form_data, [json!("text"), json!({ "a": 1 })]);
-        assert_eq!(edited.data.installed_data, [serde_json::Value::Null]);
+        assert_eq!(
+            edited.data.form_data.as_slice(),
+            [json!("text"), json!({ "a": 1 })]
+        );
+        assert_eq!(
+            edited.data.installed_data.as_slice(),
+            [serde_json::Value::Null]
+        );
     }
 
     #[test]

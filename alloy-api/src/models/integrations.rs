@@ -1,12 +1,14 @@
 use serde::{Deserialize, Serialize};
 
-use super::de;
+use super::{Lenient, de};
 
 /// An integration of the Alloy catalog, as listed for one user.
 ///
 /// Decodes both shapes of the API: Alloy's 2025-09 reference (`primaryConnector`, `icon`,
 /// `description`, `workflows`, `credentials`) and the seed document (`name`, `iconUrl`,
-/// `category`). Fields only one of them sends are optional.
+/// `category`). Fields only one of them sends are optional. The reference's fields are typed
+/// from its example only, so they are [`Lenient`]; the id is required and strict (it is what
+/// a caller acts on), and the seed's `category` is strict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -14,47 +16,55 @@ pub struct Integration {
     /// Unique identifier for the integration.
     pub integration_id: String,
     /// Display name of the integration: the reference's `primaryConnector`, the seed's `name`.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
         alias = "primaryConnector",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub name: Option<String>,
+    pub name: Lenient<String>,
     /// The integration's app name, as `GET /integrations/{integrationId}` sends it
-    /// (reference only; typed from Alloy's example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub app: Option<String>,
+    /// (reference only).
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub app: Lenient<String>,
     /// What the integration does (reference only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub description: Lenient<String>,
     /// Integration category (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// URL of the integration's icon: the reference's `icon`, the seed's `iconUrl`.
-    #[serde(default, alias = "icon", skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, alias = "icon", skip_serializing_if = "Lenient::is_absent")]
+    pub icon_url: Lenient<String>,
     /// Whether the integration is installed for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed: Option<bool>,
-    /// The integration's workflows, installed or not (reference only; typed from Alloy's
-    /// example).
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed: Lenient<bool>,
+    /// The integration's workflows, installed or not (reference only; the list is typed by
+    /// the reference's schema, the workflows' fields from its example).
     #[serde(
         default,
         deserialize_with = "de::list",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub workflows: Vec<IntegrationWorkflow>,
-    /// The credentials the integration needs, by name (reference only; typed from Alloy's
-    /// example).
-    #[serde(
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub credentials: Vec<String>,
+    /// The credentials the integration needs, by name (reference only).
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub credentials: Lenient<Vec<String>>,
 }
 
-/// A workflow of an [`Integration`] (Alloy's 2025-09 reference; typed from its example).
+/// A workflow of an [`Integration`] (Alloy's 2025-09 reference; typed from its example, so
+/// every field but the required id is [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -62,20 +72,30 @@ pub struct IntegrationWorkflow {
     /// Unique identifier of the workflow.
     pub workflow_id: String,
     /// Display name of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// Whether the user has the workflow installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed: Lenient<bool>,
     /// Whether the installed workflow runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub active: Lenient<bool>,
     /// The latest version of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub version: Lenient<i64>,
     /// The version the user has installed, when installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_version: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed_version: Lenient<i64>,
     /// The connectors (apps) the workflow uses.
     #[serde(
         default,
@@ -85,26 +105,37 @@ pub struct IntegrationWorkflow {
     pub connectors: Vec<Connector>,
 }
 
-/// A connector (an app) a workflow uses (Alloy's 2025-09 reference; typed from its example).
+/// A connector (an app) a workflow uses (Alloy's 2025-09 reference; typed from its example,
+/// so every field is [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Connector {
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// Identifier of the connector within the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub id: Lenient<String>,
     /// The connector's kind (the app).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector: Lenient<String>,
     /// URL of the connector's icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub icon: Lenient<String>,
     /// A short description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtitle: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub subtitle: Lenient<String>,
 }
 
 /// List of integrations: the reference's `{"data": [...]}` or the seed's
@@ -201,7 +232,7 @@ mod tests {
             integration.workflows[0].connectors[0].connector.as_deref(),
             Some("shopify")
         );
-        assert_eq!(integration.credentials, ["shopify"]);
+        assert_eq!(integration.credentials.as_slice(), ["shopify"]);
 
         let seed: IntegrationList = serde_json::from_value(json!({ "integrations": [{
             "integrationId": "int_1", "name": "Shopify", "category": "E-commerce",

@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{SortOrder, Timestamp, de};
+use super::{Lenient, SortOrder, Timestamp, de};
 
 /// A column of the account-wide log feed that [`LogQuery`] can filter on, as Alloy's
 /// reference lists them.
@@ -275,7 +275,8 @@ impl crate::QueryParams for LogQuery {
 
 /// One page of the account-wide log feed (`GET /logs`): its entries under `notifications`,
 /// when it was read and where the page is. The entries are typed from Alloy's example, so
-/// every field of theirs is optional; a body without `notifications` is a decode error.
+/// every field of theirs is [`Lenient`], as are `lastFetched` and `pagination`; a body
+/// without `notifications` (or with something else than a list there) is a decode error.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -284,96 +285,152 @@ pub struct LogPage {
     #[serde(deserialize_with = "de::list")]
     pub notifications: Vec<LogEntry>,
     /// When the server read them.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub last_fetched: Option<Timestamp>,
+    pub last_fetched: Lenient<Timestamp>,
     /// Where this page is among all.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagination: Option<Pagination>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub pagination: Lenient<Pagination>,
 }
 
 /// Where a page is among all pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Pagination {
     /// Entries on all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_items: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_items: Lenient<u64>,
     /// Number of pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_pages: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_pages: Lenient<u64>,
     /// This page, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_page: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub current_page: Lenient<u64>,
     /// Entries per page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub page_size: Lenient<u64>,
 }
 
 /// One entry of the account-wide log feed: what happened in one execution (typed from
-/// Alloy's example; every field is optional).
+/// Alloy's example; every field is [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LogEntry {
     /// The entry's id (`_id`).
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(rename = "_id", default, skip_serializing_if = "Lenient::is_absent")]
+    pub id: Lenient<String>,
     /// What happened, such as `executionError`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub message: Lenient<String>,
     /// Which execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<LogExecution>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub data: Lenient<LogExecution>,
     /// When the execution started.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub started_at: Option<Timestamp>,
+    pub started_at: Lenient<Timestamp>,
     /// When it completed.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub completed_at: Option<Timestamp>,
+    pub completed_at: Lenient<Timestamp>,
     /// When the entry was written.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Lenient<Timestamp>,
     /// Whether the user runs a customised version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_version: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub custom_version: Lenient<bool>,
     /// The version that ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_version: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_version: Lenient<i64>,
     /// Your team's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub team_id: Lenient<String>,
     /// The parent workflow's id (what [`LogQuery::with_workflow_id`] narrows to).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forge_workflow_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub forge_workflow_id: Lenient<String>,
     /// The user's copy of the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_id: Lenient<String>,
     /// The user's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_id: Lenient<String>,
     /// The user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<LogUser>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub user: Lenient<LogUser>,
     /// The parent workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forge_workflow: Option<LogWorkflow>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub forge_workflow: Lenient<LogWorkflow>,
 }
 
 /// The execution a [`LogEntry`] is about.
@@ -382,11 +439,15 @@ pub struct LogEntry {
 #[non_exhaustive]
 pub struct LogExecution {
     /// The execution's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub execution_id: Lenient<String>,
     /// The execution's UUID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_uuid: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub execution_uuid: Lenient<String>,
 }
 
 /// The user of a [`LogEntry`].
@@ -395,11 +456,15 @@ pub struct LogExecution {
 #[non_exhaustive]
 pub struct LogUser {
     /// Their email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub email: Lenient<String>,
     /// Their full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub full_name: Lenient<String>,
 }
 
 /// The parent workflow of a [`LogEntry`].
@@ -408,11 +473,19 @@ pub struct LogUser {
 #[non_exhaustive]
 pub struct LogWorkflow {
     /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// Its integration (the API names this object `integrationId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<LogIntegration>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub integration_id: Lenient<LogIntegration>,
 }
 
 /// The integration of a [`LogWorkflow`].
@@ -421,17 +494,25 @@ pub struct LogWorkflow {
 #[non_exhaustive]
 pub struct LogIntegration {
     /// Its id (`_id`).
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(rename = "_id", default, skip_serializing_if = "Lenient::is_absent")]
+    pub id: Lenient<String>,
     /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// Its block's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub block_id: Lenient<String>,
     /// URL of its icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub icon: Lenient<String>,
 }
 
 impl fmt::Display for LogColumn {

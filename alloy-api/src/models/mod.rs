@@ -10,6 +10,12 @@
 //! epoch milliseconds). Unknown fields are ignored and unknown enum values kept. Request
 //! types are built in one expression with `new` and `with_*` methods.
 //!
+//! Fields that Alloy's reference types only from an example, or marks unverified, are
+//! [`Lenient`]: a value of another type there is read as absent and kept as sent
+//! ([`Lenient::raw`]), so it costs that field, not the call. Fields the reference types by
+//! its schema (and those the seed document types) are strict: a value of the wrong type is a
+//! decode error that keeps the body. Each field's documentation says which it is.
+//!
 //! Every type is `#[non_exhaustive]`, and so are the enums: a later version can add the
 //! fields and values the API gains without breaking code that reads these types. Read fields
 //! directly; build requests with their constructors.
@@ -19,6 +25,7 @@ mod credentials;
 mod de;
 mod installations;
 mod integrations;
+mod lenient;
 mod logs;
 mod runs;
 mod users;
@@ -37,6 +44,7 @@ pub use installations::{
 pub use integrations::{
     Connector, Integration, IntegrationList, IntegrationWorkflow, TriggerEventRequest,
 };
+pub use lenient::Lenient;
 pub use logs::{
     DEFAULT_LOGS_PAGE, FilterOperator, LogColumn, LogEntry, LogExecution, LogFilter,
     LogIntegration, LogPage, LogQuery, LogSortBy, LogUser, LogWorkflow, Pagination,
@@ -60,7 +68,9 @@ pub type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// The answer of the operations that acknowledge (trigger an event, purge logs): Alloy's
 /// reference sends `{"message": ...}`, the seed document `{"success": ..., "message": ...}`;
-/// an empty answer (a 204, say) is a success with no fields.
+/// an empty answer (a 204, say) is a success with no fields. `message` is [`Lenient`]:
+/// completing an installation answers with this type, and Alloy's reference marks that
+/// answer unverified.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -69,8 +79,10 @@ pub struct SuccessResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
     /// Human-readable success message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub message: Lenient<String>,
 }
 
 /// A response that wraps its value in `{"data": ...}`, as Alloy's reference does for single

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::de;
+use super::{Lenient, de};
 
 /// Request body for running a workflow for a user (`POST /run/workflow`).
 ///
@@ -71,17 +71,22 @@ pub struct EventList {
 }
 
 /// A custom event that [`trigger_event`](crate::RunsApi::trigger_event) can send (typed from
-/// Alloy's example: every field is optional, and the body is kept as the JSON it is).
+/// Alloy's example: `name` and `description` are [`Lenient`], and the body is kept as the JSON
+/// it is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomEvent {
     /// The event's name, as `trigger_event` takes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// What the event means.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub description: Lenient<String>,
     /// An example or schema of the event's payload, as the server sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<serde_json::Value>,

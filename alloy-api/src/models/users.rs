@@ -1,11 +1,13 @@
 use serde::{Deserialize, Serialize};
 
-use super::Timestamp;
+use super::{Lenient, Timestamp};
 
 /// An end user in the Alloy Embedded platform.
 ///
 /// Alloy's 2025-09 reference answers a creation with `{"userId": ...}` only; the seed
-/// document with the whole user. Only `userId` is required.
+/// document with the whole user. Only `userId` is required. `username` and `fullName` are
+/// [`Lenient`]: reading a user types them by Alloy's schema, but updating one answers them
+/// typed from its example only, and one type serves both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -13,11 +15,15 @@ pub struct User {
     /// Unique identifier for the user.
     pub user_id: String,
     /// Username or external identifier for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub username: Lenient<String>,
     /// Full display name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub full_name: Lenient<String>,
     /// Timestamp when the user was created (seed document only).
     #[serde(
         default,
@@ -192,22 +198,27 @@ pub struct BatchCreateUsersResponse {
     /// Human-readable result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// The users of the request that were not created (typed from Alloy's example).
+    /// The users of the request that were not created.
     #[serde(default, deserialize_with = "super::de::list")]
     pub invalid_users: Vec<RejectedUser>,
 }
 
-/// A user of a batch that was not created (typed from Alloy's example).
+/// A user of a batch that was not created (typed from Alloy's example: every field is
+/// [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RejectedUser {
     /// The username as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub username: Lenient<String>,
     /// The full name as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub full_name: Lenient<String>,
 }
 
 #[cfg(test)]

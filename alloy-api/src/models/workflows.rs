@@ -2,13 +2,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::{Timestamp, de};
+use super::{Lenient, Timestamp, de};
 
 /// A workflow execution error record.
 ///
 /// Decodes both shapes: the seed document's (`errorId`, `occurredAt`) and the one Alloy's
 /// 2025-09 reference shows (`errorOccurredAt`, `block`; that response is marked unverified in
-/// the reference, which took it from the 2024-03 example).
+/// the reference, which took it from the 2024-03 example, so its fields are [`Lenient`]; the
+/// seed's `errorId` is strict).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -17,23 +18,30 @@ pub struct WorkflowError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_id: Option<String>,
     /// Workflow identifier where the error occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_id: Option<String>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_id: Lenient<String>,
     /// Human-readable error description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub message: Lenient<String>,
     /// When the error occurred: the seed's `occurredAt`, the reference's `errorOccurredAt`.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
     #[serde(
         default,
         alias = "errorOccurredAt",
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub occurred_at: Option<Timestamp>,
-    /// The block (step) of the workflow that failed. Unverified in Alloy's reference, so kept
-    /// as the JSON it is (a block name, in the 2024-03 example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<serde_json::Value>,
+    pub occurred_at: Lenient<Timestamp>,
+    /// The block (step) of the workflow that failed: its name, in the 2024-03 example.
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub block: Lenient<String>,
 }
 
 /// List of workflow execution errors: the reference's `{"data": [...]}` or the seed's
@@ -133,7 +141,8 @@ impl<'de> Deserialize<'de> for WorkflowLogStatus {
 ///
 /// Decodes both shapes: the seed document's (`logId`, `status`, `executedAt`, `duration`)
 /// and Alloy's 2025-09 reference (`executionId`, `startedAt`, `stoppedAt`, `finished`,
-/// `results`, `inputs`; typed from Alloy's example).
+/// `results`, `inputs`; typed from Alloy's example). The fields the reference types from its
+/// example are [`Lenient`]; the id is required and strict, and the seed's fields are strict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -148,27 +157,33 @@ pub struct WorkflowLog {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<WorkflowLogStatus>,
     /// When the execution started: the seed's `executedAt`, the reference's `startedAt`.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
         alias = "startedAt",
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub executed_at: Option<Timestamp>,
+    pub executed_at: Lenient<Timestamp>,
     /// Execution duration in milliseconds (seed document only; see
     /// [`duration_ms`](Self::duration_ms)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<u64>,
     /// When the execution stopped (reference only).
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub stopped_at: Option<Timestamp>,
+    pub stopped_at: Lenient<Timestamp>,
     /// Whether the execution has finished (reference only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub finished: Lenient<bool>,
     /// What each step produced (reference only).
     #[serde(
         default,
@@ -190,7 +205,7 @@ impl WorkflowLog {
     /// time from `startedAt` to `stoppedAt` when the server sent those instead.
     pub fn duration_ms(&self) -> Option<u64> {
         self.duration.or_else(|| {
-            let elapsed = self.stopped_at? - self.executed_at?;
+            let elapsed = (*self.stopped_at)? - (*self.executed_at)?;
             u64::try_from(elapsed.num_milliseconds()).ok()
         })
     }
@@ -203,29 +218,33 @@ impl WorkflowLog {
 #[non_exhaustive]
 pub struct StepResult {
     /// The connector (step) that ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector_id: Lenient<String>,
     /// When the step started.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub started_at: Option<Timestamp>,
+    pub started_at: Lenient<Timestamp>,
     /// When the step stopped.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub stopped_at: Option<Timestamp>,
+    pub stopped_at: Lenient<Timestamp>,
     /// The records the step output, in batches.
-    #[serde(
-        default,
-        deserialize_with = "de::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub data: Vec<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub data: Lenient<Vec<Vec<serde_json::Map<String, serde_json::Value>>>>,
 }
 
 /// What one step (connector) of an execution received (Alloy's 2025-09 reference; typed
@@ -235,11 +254,19 @@ pub struct StepResult {
 #[non_exhaustive]
 pub struct StepInput {
     /// The connector (step) that received it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector_id: Lenient<String>,
     /// The input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient_object",
+        skip_serializing_if = "Lenient::is_absent"
+    )]
+    pub data: Lenient<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// List of workflow execution logs: the reference's `{"data": [...]}` or the seed's
@@ -323,14 +350,16 @@ impl UpgradeWorkflowRequest {
 /// Alloy's 2025-09 reference answers `{"activated": true}` (for deactivation
 /// `{"activated": false}`; that response is marked unverified there, taken from 2024-03); the
 /// seed document answers `{"success": ..., "message": ...}`. Every field is optional, and an
-/// empty answer (a 204, say) is a success with no fields.
+/// empty answer (a 204, say) is a success with no fields; `activated` is [`Lenient`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowActivation {
     /// Whether the workflow is now active (reference only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activated: Option<bool>,
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub activated: Lenient<bool>,
     /// Whether the operation succeeded (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -342,15 +371,17 @@ pub struct WorkflowActivation {
 /// The answer to upgrading a workflow.
 ///
 /// Alloy's 2025-09 reference shows `{"upgraded": ...}` but marks it unverified (taken from
-/// 2024-03, where it was a boolean), so `upgraded` is kept as the JSON it is; the seed
+/// 2024-03, where it was a boolean), so `upgraded` is [`Lenient`]; the seed
 /// document answers `{"success": ..., "message": ...}`. An empty answer is a success.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowUpgrade {
-    /// Whether the workflow was upgraded (reference only; unverified, a boolean in 2024-03).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgraded: Option<serde_json::Value>,
+    /// Whether the workflow was upgraded (reference only; a boolean in 2024-03).
+    /// Lenient (unverified in Alloy's reference): a value of another type reads as absent,
+    /// and [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub upgraded: Lenient<bool>,
     /// Whether the operation succeeded (seed document only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
@@ -418,7 +449,7 @@ mod tests {
                "errorOccurredAt":"2025-09-01T10:00:00Z"}]}"#,
         )
         .unwrap();
-        assert_eq!(official.errors[0].block, Some(serde_json::json!("Shopify")));
+        assert_eq!(official.errors[0].block.as_deref(), Some("Shopify"));
         assert!(official.errors[0].occurred_at.is_some());
         assert_eq!(official.errors[0].error_id, None);
         assert!(serde_json::from_str::<WorkflowErrorList>(r#"{"items":[]}"#).is_err());
@@ -429,7 +460,7 @@ mod tests {
 /// One workflow of a user (`GET /workflows/{workflowId}`), inside [`Data`](super::Data).
 ///
 /// Alloy's reference types these fields from its example only, so every one but the id is
-/// optional.
+/// [`Lenient`]. The id is required and strict: it is what a caller acts on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -437,34 +468,48 @@ pub struct Workflow {
     /// Unique identifier of the workflow.
     pub workflow_id: String,
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub name: Lenient<String>,
     /// When the workflow was created.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Lenient<Timestamp>,
     /// When the workflow was last changed.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Lenient<Timestamp>,
     /// Whether the user has it installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed: Lenient<bool>,
     /// Whether it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub active: Lenient<bool>,
     /// Its version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub version: Lenient<i64>,
     /// The integration it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub integration_id: Lenient<String>,
     /// The connectors (apps) it uses.
     #[serde(
         default,
@@ -474,23 +519,32 @@ pub struct Workflow {
     pub connectors: Vec<WorkflowConnector>,
 }
 
-/// A connector (an app) of a [`Workflow`] (typed from Alloy's example).
+/// A connector (an app) of a [`Workflow`] (typed from Alloy's example: every field is
+/// [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowConnector {
     /// Display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector_name: Lenient<String>,
     /// Identifier of the connector within the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector_id: Lenient<String>,
     /// The connector's kind (the app).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub connector: Lenient<String>,
     /// URL of its icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub icon: Lenient<String>,
 }
 
 /// The answer to deleting a workflow for a user (`DELETE /workflows/{workflowId}`).
@@ -515,50 +569,68 @@ pub struct WorkflowUserList {
 }
 
 /// A user who installed a workflow, with the state of their installation (Alloy's
-/// reference documents this with an example only: every field is optional).
+/// reference documents this with an example only: every field is [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowUser {
     /// The user's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub user_id: Lenient<String>,
     /// The user's username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub username: Lenient<String>,
     /// The user's full name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub full_name: Lenient<String>,
     /// Whether the user's copy of the workflow runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflow_active: Option<bool>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub workflow_active: Lenient<bool>,
     /// The version the user has installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_version: Option<i64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub installed_version: Lenient<i64>,
     /// When the user installed it.
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
     #[serde(
         default,
-        deserialize_with = "de::timestamp",
-        skip_serializing_if = "Option::is_none"
+        deserialize_with = "de::lenient_timestamp",
+        skip_serializing_if = "Lenient::is_absent"
     )]
-    pub installed_at: Option<Timestamp>,
+    pub installed_at: Lenient<Timestamp>,
 }
 
 /// Usage counters of one workflow (`GET /workflows/{workflowId}/analytics`; typed from
-/// Alloy's example, so every counter is optional).
+/// Alloy's example, so every counter is [`Lenient`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkflowAnalytics {
     /// Actions the workflow's apps performed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_app_actions: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_app_actions: Lenient<u64>,
     /// Times the workflow ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_workflow_runs: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_workflow_runs: Lenient<u64>,
     /// Runs that ended in an error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_errors: Option<u64>,
+    /// Lenient (typed from Alloy's example): a value of another type reads as absent, and
+    /// [`Lenient::raw`] keeps it.
+    #[serde(default, skip_serializing_if = "Lenient::is_absent")]
+    pub total_errors: Lenient<u64>,
 }
 
 /// The most log entries one page of `GET /workflows/{workflowId}/logs` holds, as Alloy's

@@ -18,7 +18,7 @@ async fn run(api: &alloy_api::Client, user: &str, times: usize) {
         .into_iter()
         .flat_map(|integration| integration.workflows)
         .find(|workflow| workflow.workflow_id == ORDER_SYNC)
-        .and_then(|workflow| workflow.name)
+        .and_then(|workflow| workflow.name.into_option())
         .unwrap();
     for _ in 0..times {
         api.run_workflow(&RunWorkflowRequest::new(user, ORDER_SYNC, &name))
@@ -47,17 +47,17 @@ async fn usage_counts_the_runs_of_the_account_and_of_each_user() {
 
     let usage = api.get_usage().await.unwrap().data;
     for (what, count) in [
-        ("billingCycle", usage.billing_cycle),
-        ("sevenDays", usage.seven_days),
-        ("thirtyDays", usage.thirty_days),
-        ("lastThreeMonths", usage.last_three_months),
+        ("billingCycle", *usage.billing_cycle),
+        ("sevenDays", *usage.seven_days),
+        ("thirtyDays", *usage.thirty_days),
+        ("lastThreeMonths", *usage.last_three_months),
     ] {
         assert_eq!(count, Some(4), "{what}: {usage:#?}");
     }
 
     let over_time = api.get_usage_over_time().await.unwrap().data;
     assert_eq!(over_time.total_actions, Some(4));
-    let counted: i64 = over_time.periods.iter().filter_map(|p| p.count).sum();
+    let counted: i64 = over_time.periods.iter().filter_map(|p| *p.count).sum();
     assert_eq!(counted, 4);
     assert!(over_time.periods.iter().any(|p| p.date == Some(today())));
 
@@ -65,7 +65,7 @@ async fn usage_counts_the_runs_of_the_account_and_of_each_user() {
     assert_eq!(busy_usage.user_id.as_deref(), Some(busy.as_str()));
     assert_eq!(busy_usage.total_actions, Some(3));
     assert_eq!(busy_usage.is_deleted, Some(false));
-    let counted: i64 = busy_usage.periods.iter().filter_map(|p| p.count).sum();
+    let counted: i64 = busy_usage.periods.iter().filter_map(|p| *p.count).sum();
     assert_eq!(counted, 3);
     assert!(
         busy_usage

@@ -23,6 +23,7 @@ async fn run(api: &Client, user_id: &str, workflow_id: &str) {
         .unwrap()
         .data
         .name
+        .into_option()
         .unwrap();
     api.run_workflow(
         &RunWorkflowRequest::new(user_id, workflow_id, name).with_data(json!({"orderId": "o1"})),
@@ -193,6 +194,7 @@ async fn runs_and_events_show_in_the_logs() {
         .unwrap()
         .data
         .name
+        .into_option()
         .unwrap();
     let error = api
         .run_workflow(&RunWorkflowRequest::new(&uid, ORDER_SYNC, name))
@@ -221,10 +223,13 @@ async fn the_log_feed_filters_sorts_and_pages() {
         .await
         .unwrap();
     let page = api.list_logs(&mine).await.unwrap();
-    let total = page.pagination.unwrap().total_items.unwrap();
+    let total = page.pagination.get().unwrap().total_items.unwrap();
     assert_eq!(walked.len() as u64, total);
     assert!(total >= 7);
-    let mut ids: Vec<_> = walked.iter().map(|e| e.id.clone().unwrap()).collect();
+    let mut ids: Vec<_> = walked
+        .iter()
+        .map(|e| e.id.clone().into_option().unwrap())
+        .collect();
     ids.dedup();
     assert_eq!(ids.len() as u64, total, "no entry twice");
     let created: Vec<_> = walked.iter().map(|e| e.created_at.unwrap()).collect();
@@ -237,6 +242,7 @@ async fn the_log_feed_filters_sorts_and_pages() {
         .unwrap()
         .execution_id
         .clone()
+        .into_option()
         .unwrap();
     let one = api
         .list_logs(&mine.clone().with_filter(LogFilter::new(

@@ -31,7 +31,12 @@ async fn a_credential_made_from_its_metadata_is_listed_until_deleted() {
     let data: Map<String, Value> = metadata
         .properties
         .iter()
-        .map(|p| (p.name.clone().unwrap(), Value::from("secret-value")))
+        .map(|p| {
+            (
+                p.name.clone().into_option().unwrap(),
+                Value::from("secret-value"),
+            )
+        })
         .collect();
     let request = CreateCredentialRequest::new(&user)
         .with_type("netsuite")
@@ -90,7 +95,7 @@ async fn oauth_links_carry_the_properties_the_app_metadata_lists() {
     let user = new_user(&api, "acme").await;
     let shopify = api.get_credential_metadata("shopify").await.unwrap().data;
     assert_eq!(shopify.is_oauth, Some(true));
-    let property = shopify.properties[0].name.clone().unwrap();
+    let property = shopify.properties[0].name.clone().into_option().unwrap();
     assert_eq!(property, "shopSubdomain");
 
     let error = api.generate_oauth_url(&user, "shopify").await.unwrap_err();

@@ -65,7 +65,7 @@ async fn the_headless_story_installs_an_integration_with_a_new_credential() {
     assert_eq!(installation.installation_id, started.installation_id);
     assert_eq!(installation.user_id.as_deref(), Some(user.as_str()));
     assert_eq!(installation.integration_id.as_deref(), Some(SLACK));
-    assert_eq!(installation.workflow_ids, [SLACK_ALERT]);
+    assert_eq!(installation.workflow_ids.as_slice(), [SLACK_ALERT]);
     let credentials = installation.credential_ids.as_ref().unwrap();
     assert_eq!(credentials.get("slack"), Some(&credential_id));
     assert_eq!(installation.enabled, Some(true));
@@ -107,7 +107,10 @@ async fn the_headless_story_installs_an_integration_with_a_new_credential() {
         edited.installation_id.as_deref(),
         Some(started.installation_id.as_str())
     );
-    assert_eq!(edited.credential_ids.unwrap().get("slack"), Some(&second));
+    assert_eq!(
+        edited.credential_ids.get().unwrap().get("slack"),
+        Some(&second)
+    );
 
     // Deleting the credential in use takes it out of the user's list and the installation.
     api.delete_credential(&user, &second).await.unwrap();
@@ -128,8 +131,8 @@ async fn the_headless_story_installs_an_integration_with_a_new_credential() {
     assert!(
         !after
             .credential_ids
-            .unwrap_or_default()
-            .values()
+            .iter()
+            .flat_map(|ids| ids.values())
             .any(|id| *id == second),
         "the deleted credential is still in the installation"
     );
@@ -198,7 +201,7 @@ async fn a_credential_given_at_the_start_is_not_asked_for() {
         .unwrap()
         .data;
     assert_eq!(
-        installation.credential_ids.unwrap().get("slack"),
+        installation.credential_ids.get().unwrap().get("slack"),
         Some(&credential_id)
     );
 }

@@ -152,7 +152,7 @@ async fn walk(api: Client, task: usize, tally: &mut Tally) -> String {
         .call(Op::FindWorkflow, api.get_workflow(ORDER_SYNC, uid))
         .await
         .data;
-    let run = RunWorkflowRequest::new(uid, ORDER_SYNC, workflow.name.unwrap())
+    let run = RunWorkflowRequest::new(uid, ORDER_SYNC, workflow.name.into_option().unwrap())
         .with_data(json!({ "task": task }));
     tally.call(Op::RunWorkflow, api.run_workflow(&run)).await;
     tally

@@ -13,6 +13,7 @@ mod e2e_credentials;
 mod e2e_installations;
 mod errors;
 mod faults;
+mod lenient;
 mod lints;
 mod load;
 mod official_operation;

@@ -160,7 +160,10 @@ async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = entries.into_iter().map(|e| e.id.unwrap()).collect();
+    let ids: Vec<String> = entries
+        .into_iter()
+        .map(|e| e.id.into_option().unwrap())
+        .collect();
     assert_eq!(ids, ["n_0", "n_1", "n_2", "n_3"]);
     // The total is read: no third, empty page.
     assert_eq!(
@@ -317,7 +320,10 @@ async fn an_owned_walk_runs_in_a_spawned_task() {
     let walk = client.clone().into_logs(LogQuery::new().with_limit(2));
     drop(client);
     let entries = tokio::spawn(walk.try_collect()).await.unwrap().unwrap();
-    let ids: Vec<String> = entries.into_iter().map(|e| e.id.unwrap()).collect();
+    let ids: Vec<String> = entries
+        .into_iter()
+        .map(|e| e.id.into_option().unwrap())
+        .collect();
     assert_eq!(ids, ["n_0", "n_1", "n_2"]);
     assert_eq!(queries(&server), ["skip=0&limit=2", "skip=2&limit=2"]);
 }

@@ -74,7 +74,7 @@ async fn the_whole_story_runs_by_alloys_reference() {
         .find(|w| w.workflow_id == ORDER_SYNC)
         .unwrap();
     assert_eq!(order_sync.installed_version, Some(1));
-    assert!(order_sync.version > order_sync.installed_version);
+    assert!(*order_sync.version > *order_sync.installed_version);
 
     api.trigger_event(&order_created(uid)).await.unwrap();
     let logs = api.list_workflow_logs(ORDER_SYNC, uid).await.unwrap().logs;
@@ -114,7 +114,7 @@ async fn the_whole_story_runs_by_alloys_reference() {
     assert_eq!(errors.len(), 1);
     assert!(errors[0].block.is_some() && errors[0].occurred_at.is_some());
     let upgraded = api.upgrade_workflow(INVOICE_EXPORT, uid).await.unwrap();
-    assert_eq!(upgraded.upgraded, Some(serde_json::json!(true)));
+    assert_eq!(upgraded.upgraded, Some(true));
     api.trigger_event(&invoice).await.unwrap();
     assert_eq!(
         api.list_workflow_errors(INVOICE_EXPORT, uid)
@@ -156,7 +156,7 @@ async fn the_whole_story_runs_against_the_sandbox() {
         integrations
             .iter()
             .find(|i| i.integration_id == id)
-            .and_then(|i| i.installed)
+            .and_then(|i| *i.installed)
     };
     assert_eq!(installed("int_shopify"), Some(true));
     assert_eq!(installed("int_slack"), Some(false));

@@ -311,7 +311,7 @@ async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
         ],
         Body::Empty,
     );
-    assert_eq!(response.upgraded, Some(json!(true)));
+    assert_eq!(response.upgraded, Some(true));
 }
 
 /// Alloy's reference leaves the bodies of the acknowledging operations open: a 204, or a 200

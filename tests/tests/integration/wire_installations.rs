@@ -43,7 +43,7 @@ async fn get_installation_fills_the_path_and_keeps_the_unpinned_form() {
     assert_eq!(installation.user_id.as_deref(), Some("userId-1"));
     // The document shows no fields of the form's items here: they are kept as sent.
     assert_eq!(installation.form_data[0]["extra"], "extra-1");
-    assert_eq!(installation.workflow_ids, ["workflowIds-1"]);
+    assert_eq!(installation.workflow_ids.as_slice(), ["workflowIds-1"]);
     assert_eq!(installation.enabled, Some(true));
     op.assert_round_trips(&answer);
 }

@@ -369,7 +369,7 @@ async fn list_workflow_errors() {
     assert_sent(&request, "/workflows/wf_1/errors?userId=usr_1", None);
     let error = &errors.errors[0];
     assert_eq!(error.message.as_deref(), Some("message-1"));
-    assert_eq!(error.block, Some(sample["data"][0]["block"].clone()));
+    assert_eq!(error.block.as_deref(), sample["data"][0]["block"].as_str());
     assert_eq!(
         error.occurred_at.unwrap().to_rfc3339(),
         "2025-09-01T10:00:00+00:00"
@@ -471,7 +471,7 @@ async fn list_logs() {
         ),
         None,
     );
-    assert_eq!(page.pagination.unwrap().current_page, Some(7));
+    assert_eq!(page.pagination.get().unwrap().current_page, Some(7));
     assert_round_trips(&page, &sample);
 
     let (request, _, _) = exchange("GET", "/logs", |c| async move {
@@ -496,7 +496,7 @@ async fn list_integrations() {
     assert_eq!(integration.name.as_deref(), Some("primaryConnector-1"));
     assert_eq!(integration.icon_url.as_deref(), Some("icon-1"));
     assert_round_trips(&integration.workflows, &expected["workflows"]);
-    assert_eq!(integration.credentials, ["credentials-1"]);
+    assert_eq!(integration.credentials.as_slice(), ["credentials-1"]);
 }
 
 #[tokio::test]
@@ -514,7 +514,7 @@ async fn get_integration() {
     assert_eq!(integration.installed, Some(true));
     assert_eq!(integration.icon_url.as_deref(), Some("icon-1"));
     assert_round_trips(&integration.workflows, &expected["workflows"]);
-    assert_eq!(integration.credentials, ["credentials-1"]);
+    assert_eq!(integration.credentials.as_slice(), ["credentials-1"]);
 }
 
 // ---- The check itself -----------------------------------------------------------------------
