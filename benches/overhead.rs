@@ -42,7 +42,7 @@ mod hand;
 mod build;
 
 use build::BuildBench;
-use hand::{API_KEY, Fixtures, Hand, OPERATIONS};
+use hand::{API_KEY, Fixtures, Floor, Hand, OPERATIONS};
 
 const SERVER_ENV: &str = "ALLOY_BENCH_SERVER";
 const CONCURRENCY: usize = 32;
@@ -89,8 +89,13 @@ fn main() {
         let side = args.get(at + 1).map(String::as_str);
         let n = args.get(at + 2).and_then(|n| n.parse().ok());
         match (side, n) {
-            (Some(side @ ("generated" | "hand")), Some(n)) => callgrind(side, n),
-            _ => panic!("usage: overhead callgrind generated|hand N"),
+            (Some(side @ ("generated" | "hand" | "floor")), Some(n)) => {
+                // The floor builds its requests beforehand: as many in both runs (the larger
+                // count), so that building them cancels out of the difference.
+                let prebuild = args.get(at + 3).and_then(|n| n.parse().ok()).unwrap_or(n);
+                callgrind(side, n, prebuild)
+            }
+            _ => panic!("usage: overhead callgrind generated|hand|floor N [PREBUILD]"),
         }
         return;
     }
@@ -382,7 +387,7 @@ fn check_agree(rt: &tokio::runtime::Runtime, generated: &Client, hand: &Hand, fx
 
 /// Sends exactly `n` sequential requests of the mix through the `side` client, against a
 /// server in a child process, and prints the allocations those requests made.
-fn callgrind(side: &str, n: usize) {
+fn callgrind(side: &str, n: usize, prebuild: usize) {
     let server = ServerProcess::start();
     let base = format!("http://127.0.0.1:{}/2025-09", server.port);
     let fx = Arc::new(Fixtures::contract_examples());
@@ -401,10 +406,24 @@ fn callgrind(side: &str, n: usize) {
         );
         before = allocations();
         rt.block_on(sequential(client, fx, n));
-    } else {
+    } else if side == "hand" {
         let client = Arc::new(Hand::new(&base, API_KEY));
         before = allocations();
         rt.block_on(sequential(client, fx, n));
+    } else {
+        let floor = Floor::new(&base, API_KEY);
+        let mut built: Vec<_> = (0..prebuild.max(n)).map(|i| floor.prebuilt(&fx, i)).collect();
+        let unsent = built.split_off(n);
+        before = allocations();
+        rt.block_on(async {
+            for (i, (request, decoder)) in built.into_iter().enumerate() {
+                if let Err(e) = floor.execute(request, decoder).await {
+                    panic!("operation {} failed: {e}", OPERATIONS[i % OPERATIONS.len()].0);
+                }
+            }
+        });
+        // Not dropped: freeing them would count in the smaller run only.
+        std::mem::forget(unsent);
     }
     println!(
         "{side}: {n} requests, {} allocations",

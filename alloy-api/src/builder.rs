@@ -8,7 +8,7 @@ use std::time::Duration;
 use http::header::HeaderValue;
 use reqwest::Url;
 
-use crate::client::{BEARER, Client, Http, Inner};
+use crate::client::{BEARER, Client, Http, Inner, client_headers};
 use crate::redact::{ApiKey, RedactedUrl};
 use crate::{Error, RetryPolicy};
 
@@ -297,7 +297,7 @@ impl ClientBuilder {
         }
         let raw = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let base_url = parse_base_url(raw, self.allow_insecure_http)?;
-        let prefix = base_url.as_str().trim_end_matches('/').to_owned();
+        let base_path = base_url.path().trim_end_matches('/').to_owned();
 
         let mut authorization = HeaderValue::try_from(format!("{BEARER}{}", self.api_key.0))
             .map_err(|_| {
@@ -311,6 +311,7 @@ impl ClientBuilder {
                     Error::config("the user agent contains characters not allowed in a header")
                 })?;
 
+        let (headers, json_headers) = client_headers(authorization, api_version, user_agent);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let http = match self.http {
             Some(http) => {
@@ -355,10 +356,9 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                prefix,
-                authorization,
-                api_version,
-                user_agent,
+                base_path,
+                headers,
+                json_headers,
                 connect_timeout,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),

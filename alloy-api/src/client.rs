@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::Url;
 use tokio::time::Instant;
@@ -50,12 +51,14 @@ pub(crate) struct Inner {
     /// What sends each attempt: reqwest, the builder's own client or the caller's.
     pub(crate) http: Http,
     pub(crate) base_url: Url,
-    /// The base URL without its trailing `/`: every request's URL is this, the endpoint's
-    /// path and its query, written once and parsed once.
-    pub(crate) prefix: String,
-    pub(crate) authorization: HeaderValue,
-    pub(crate) api_version: HeaderValue,
-    pub(crate) user_agent: HeaderValue,
+    /// The base URL's path without its trailing `/`: every request's path is this and the
+    /// endpoint's path.
+    pub(crate) base_path: String,
+    /// `Authorization` (the key after `Bearer `, marked sensitive), `x-api-version`, `Accept`
+    /// and `User-Agent`: the headers of every request.
+    pub(crate) headers: HeaderMap,
+    /// The same and `Content-Type: application/json`, for a request with a body.
+    pub(crate) json_headers: HeaderMap,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
@@ -103,6 +106,23 @@ impl Http {
     }
 }
 
+/// The headers of every request, built once: `Authorization`, `x-api-version`, `Accept` and
+/// `User-Agent`, and `Content-Type` for the form with a body.
+pub(crate) fn client_headers(
+    authorization: HeaderValue,
+    api_version: HeaderValue,
+    user_agent: HeaderValue,
+) -> (HeaderMap, HeaderMap) {
+    let mut headers = HeaderMap::with_capacity(5);
+    headers.insert(AUTHORIZATION, authorization);
+    headers.insert(X_API_VERSION, api_version);
+    headers.insert(ACCEPT, APPLICATION_JSON);
+    headers.insert(USER_AGENT, user_agent);
+    let mut json_headers = headers.clone();
+    json_headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+    (headers, json_headers)
+}
+
 impl Client {
     /// Returns a builder to configure a client.
     pub fn builder() -> ClientBuilder {
@@ -133,21 +153,30 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The URL of `request`: the base URL, the endpoint's path (its parameters already
+    /// The URL of `request`: the base URL's path, the endpoint's path (its parameters already
     /// percent-encoded as one segment each, so no parse can read another route into it) and
-    /// the query, written into one string and parsed once.
+    /// the query, written into one string and resolved against the parsed base URL. Resolving
+    /// an absolute path keeps the base's scheme and host as they were parsed once, at build
+    /// time, so only the path and the query are read again.
     fn url(&self, request: &Request) -> Result<Url, Error> {
-        let prefix = &self.inner.prefix;
+        let base_path = &self.inner.base_path;
         let (path, query) = (request.path(), request.query_string());
-        let mut url =
-            String::with_capacity(prefix.len() + path.len() + query.map_or(0, |q| q.len() + 1));
-        url.push_str(prefix);
-        url.push_str(path);
-        if let Some(query) = query {
-            url.push('?');
-            url.push_str(query);
+        let mut target = String::with_capacity(
+            base_path.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
+        );
+        target.push_str(base_path);
+        target.push_str(path);
+        if target.is_empty() {
+            target.push('/');
         }
-        Url::parse(&url).map_err(|e| unsendable(e.into()))
+        if let Some(query) = query {
+            target.push('?');
+            target.push_str(query);
+        }
+        self.inner
+            .base_url
+            .join(&target)
+            .map_err(|e| unsendable(e.into()))
     }
 
     /// The request that one attempt of `request` sends: the URL, the client's headers from
@@ -155,20 +184,19 @@ impl Client {
     fn http_request(&self, request: &Request, url: Url) -> reqwest::Request {
         let inner = &*self.inner;
         let mut http = reqwest::Request::new(request.method().to_http(), url);
-        let headers = http.headers_mut();
-        headers.reserve(5 + request.headers().len());
-        headers.insert(AUTHORIZATION, inner.authorization.clone());
-        headers.insert(X_API_VERSION, inner.api_version.clone());
-        headers.insert(ACCEPT, APPLICATION_JSON);
-        headers.insert(USER_AGENT, inner.user_agent.clone());
+        // The client's headers are a map built once: a copy of it costs no hashing, where
+        // inserting them one by one hashes each name on every request.
+        *http.headers_mut() = match request.body() {
+            Some(_) => inner.json_headers.clone(),
+            None => inner.headers.clone(),
+        };
         // An endpoint's header parameter replaces the client's default of the same name
         // (`Accept`, `User-Agent`) instead of sending both; the macro refuses parameters for
         // the headers the client must own (`Authorization`, `Content-Type`, `Host`, ...).
         for (name, value) in request.headers() {
-            headers.insert(name.clone(), value.clone());
+            http.headers_mut().insert(name.clone(), value.clone());
         }
         if let Some(body) = request.body() {
-            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
             *http.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
         http
@@ -239,7 +267,8 @@ impl Client {
 
     /// The API key, as sent after `Bearer `.
     fn key(&self) -> &[u8] {
-        &self.inner.authorization.as_bytes()[BEARER.len()..]
+        let authorization = &self.inner.headers[AUTHORIZATION];
+        &authorization.as_bytes()[BEARER.len()..]
     }
 
     /// Builds the `reqwest::Request` that an attempt of `request` sends, with the code

@@ -128,13 +128,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Splits `/first/rest...` into `first` and `/rest...`.
-fn next_segment(template: &str) -> Option<(&str, &str)> {
-    let after = template.strip_prefix('/')?;
-    let end = after.find('/').unwrap_or(after.len());
-    Some(after.split_at(end))
-}
-
 /// One HTTP request as generated code describes it: method, encoded path and query, headers
 /// and body. Transports turn it into a real request against their base URL.
 pub struct Request {
@@ -173,16 +166,13 @@ impl Request {
         request
     }
 
-    /// Writes the template's literal segments up to the next placeholder.
+    /// Writes the template's literal text up to the next placeholder (`{name}`, a whole
+    /// segment, as the macro checked), in one copy: the template is not split into segments.
     fn push_literals(&mut self) {
-        while let Some((segment, rest)) = next_segment(self.rest) {
-            if segment.starts_with('{') {
-                break;
-            }
-            self.path.push('/');
-            self.path.push_str(segment);
-            self.rest = rest;
-        }
+        let rest = self.rest;
+        let end = rest.find('{').unwrap_or(rest.len());
+        self.path.push_str(&rest[..end]);
+        self.rest = &rest[end..];
     }
 
     fn fail(&mut self, error: Error) {
@@ -205,11 +195,10 @@ impl Request {
             let reason = format!("a path segment cannot be {shown}: it would change the route");
             self.fail(Error::invalid_argument(name, reason));
         }
-        self.path.push('/');
+        // The literal text before the placeholder ended with its `/`.
         self.path.extend(utf8_percent_encode(&value, SEGMENT));
-        if let Some((_, rest)) = next_segment(self.rest) {
-            self.rest = rest;
-        }
+        let rest = self.rest;
+        self.rest = rest.find('}').map_or("", |end| &rest[end + 1..]);
         self.push_literals();
     }
 
@@ -591,13 +580,16 @@ mod tests {
         static ROOT: Endpoint = Endpoint::new("root", Method::Get, "/", true);
         static TRAILING: Endpoint = Endpoint::new("t", Method::Get, "/users/{id}/", true);
         assert_eq!(Request::new(&ROOT).path(), "");
+        // The literal text up to a placeholder is written at once, its `/` included.
         let mut r = Request::new(&TRAILING);
-        assert_eq!(r.path(), "/users");
+        assert_eq!(r.path(), "/users/");
         r.path_param("id", "u1");
         assert_eq!(r.path(), "/users/u1/");
         let mut r = Request::new(&EP);
         r.path_param("x", "1");
-        assert_eq!(r.path(), "/a/1/b");
+        assert_eq!(r.path(), "/a/1/b/");
+        r.path_param("y", "2");
+        assert_eq!(r.path(), "/a/1/b/2");
     }
 
     #[test]
