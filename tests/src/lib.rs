@@ -41,6 +41,15 @@ pub fn client(base_url: &str) -> Client {
     builder(base_url).build().expect("a valid test client")
 }
 
+/// A client for `base_url` with [`TEST_KEY`] that never retries: each call is one attempt,
+/// so a test sees every answer as the call's result.
+pub fn client_without_retries(base_url: &str) -> Client {
+    builder(base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a valid test client")
+}
+
 /// What [`assert_request`] requires of a request's body.
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {

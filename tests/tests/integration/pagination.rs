@@ -4,19 +4,11 @@
 
 use alloy_api::models::{LogQuery, WorkflowLogsQuery};
 use alloy_api::prelude::*;
-use alloy_api::{Client, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tests::{FaultServer, Reply};
 
 /// A client that does not retry, so a failed page is one request.
-fn client(server: &FaultServer) -> Client {
-    tests::builder(&server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 /// A page of workflow logs with the execution ids `ids`.
 fn log_page(ids: std::ops::Range<u32>) -> Reply {
     let data: Vec<Value> = ids
@@ -48,7 +40,7 @@ fn queries(server: &FaultServer) -> Vec<String> {
 async fn no_items_is_one_request_and_an_empty_walk() {
     let server = FaultServer::start().await;
     server.script([log_page(0..0)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_user_id("usr_1"))
         .try_collect()
@@ -62,7 +54,7 @@ async fn no_items_is_one_request_and_an_empty_walk() {
 async fn a_short_first_page_is_the_only_page() {
     let server = FaultServer::start().await;
     server.script([log_page(0..3)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(5))
         .try_collect()
@@ -77,7 +69,7 @@ async fn a_short_first_page_is_the_only_page() {
 async fn many_pages_are_walked_in_order_each_item_once() {
     let server = FaultServer::start().await;
     server.script([log_page(0..2), log_page(2..4), log_page(4..5)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2))
         .try_collect()
@@ -95,7 +87,7 @@ async fn many_pages_are_walked_in_order_each_item_once() {
 async fn a_walk_starts_at_the_page_asked_for() {
     let server = FaultServer::start().await;
     server.script([log_page(0..1)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_page(4).with_limit(3))
         .try_collect()
@@ -109,7 +101,7 @@ async fn a_walk_starts_at_the_page_asked_for() {
 async fn pages_are_fetched_only_when_needed() {
     let server = FaultServer::start().await;
     server.script([log_page(0..2), log_page(2..3)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let mut logs = client.workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2));
     assert_eq!(server.request_count(), 0, "nothing before the first item");
     assert_eq!(logs.next().await.unwrap().unwrap().log_id, "ex_0");
@@ -133,7 +125,7 @@ async fn an_error_mid_walk_comes_after_every_item_before_it_and_ends_the_walk() 
         Reply::json(500, &json!({"error": "INTERNAL", "message": "boom"})),
         log_page(2..4),
     ]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let walk = client.workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2));
     // Through `futures::StreamExt`, as any `Stream`.
     let items: Vec<_> = walk.collect().await;
@@ -149,7 +141,7 @@ async fn an_error_mid_walk_comes_after_every_item_before_it_and_ends_the_walk() 
 async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..2, Some(4)), feed_page(2..4, Some(4))]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let entries = client
         .logs(
             LogQuery::new()
@@ -175,7 +167,7 @@ async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
 async fn the_log_feed_without_totals_ends_at_a_short_page() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..10, None), feed_page(10..13, None)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let entries = client
         .logs(LogQuery::new().with_skip(5))
         .try_collect()
@@ -189,7 +181,7 @@ async fn the_log_feed_without_totals_ends_at_a_short_page() {
 async fn an_empty_log_feed_is_one_request() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..0, Some(0))]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let mut entries = client.logs(LogQuery::new());
     assert!(entries.next().await.is_none());
     assert_eq!(server.request_count(), 1);
