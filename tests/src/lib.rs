@@ -1,9 +1,12 @@
 //! Shared utilities of the integration tests of `alloy-api`.
 //!
-//! [`FaultServer`] is a deliberately misbehaving HTTP/1.1 server on `127.0.0.1:0`: it answers
-//! scripted [`Reply`]s (statuses with headers, connection resets mid-response, silence,
-//! truncated, mistyped or oversized bodies) and records every request it reads, with its raw
-//! request line, so tests can assert what reached the wire and how often.
+//! The wire tests run on httpmock's `MockServer` (a dev-dependency, wired up in the
+//! integration tests' `mock` module). [`FaultServer`] is for what a mock cannot act out: a
+//! deliberately misbehaving HTTP/1.1 server on `127.0.0.1:0` that answers scripted [`Reply`]s
+//! (statuses with headers, connection resets mid-response, silence, truncated, mistyped or
+//! oversized bodies) and records every request it reads, with its raw request line, so tests
+//! can assert what reached the wire and how often. Both give the requests they answered as
+//! [`Recorded`], which [`assert_request`] and [`official::assert_request_conforms`] read.
 //!
 //! [`prism`] is the checker behind `scripts/prism-check`; [`official`] reads Alloy's official
 //! document as test expectations, [`schema`] validates JSON against the documents' schemas.

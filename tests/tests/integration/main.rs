@@ -15,6 +15,7 @@ mod errors;
 mod faults;
 mod lints;
 mod load;
+mod mock;
 mod official_operation;
 mod pagination;
 mod pass;
