@@ -122,6 +122,12 @@ pub(crate) async fn expect<'a>(
                 .is_true(query_pairs(expected.query()))
                 .header("authorization", authorization)
                 .header("x-api-version", DEFAULT_API_VERSION);
+            // Redundant with `query_pairs` for matching, but httpmock's report of a request
+            // that did not match then names the pair that is missing or differs; the custom
+            // matcher adds that no other pair was sent.
+            for (key, value) in decoded_pairs(expected.query().unwrap_or_default()) {
+                when = when.query_param(key, value);
+            }
             when = match expected.body {
                 Some(body) => when
                     .header("content-type", "application/json")
