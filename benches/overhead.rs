@@ -412,13 +412,18 @@ fn callgrind(side: &str, n: usize, prebuild: usize) {
         rt.block_on(sequential(client, fx, n));
     } else {
         let floor = Floor::new(&base, API_KEY);
-        let mut built: Vec<_> = (0..prebuild.max(n)).map(|i| floor.prebuilt(&fx, i)).collect();
+        let mut built: Vec<_> = (0..prebuild.max(n))
+            .map(|i| floor.prebuilt(&fx, i))
+            .collect();
         let unsent = built.split_off(n);
         before = allocations();
         rt.block_on(async {
             for (i, (request, decoder)) in built.into_iter().enumerate() {
                 if let Err(e) = floor.execute(request, decoder).await {
-                    panic!("operation {} failed: {e}", OPERATIONS[i % OPERATIONS.len()].0);
+                    panic!(
+                        "operation {} failed: {e}",
+                        OPERATIONS[i % OPERATIONS.len()].0
+                    );
                 }
             }
         });

@@ -956,43 +956,139 @@ impl Floor {
         let c = &self.hand;
         let (builder, decoder): (RequestBuilder, Decoder) = match i % OPERATIONS.len() {
             0 => (c.create_user_request(&fx.create_user), decoded::<User>),
-            1 => (c.generate_user_token_request(&fx.user_id), decoded::<TokenResponse>),
-            2 => (c.delete_user_logs_request(&fx.user_id), decoded::<SuccessResponse>),
-            3 => (c.list_integrations_request(&fx.user_id), decoded::<IntegrationList>),
-            4 => (c.trigger_event_request(&fx.trigger_event), decoded::<SuccessResponse>),
-            5 => (c.list_workflow_errors_request(&fx.workflow_id, &fx.user_id), decoded::<WorkflowErrorList>),
-            6 => (c.list_workflow_logs_request(&fx.workflow_id, &fx.user_id), decoded::<WorkflowLogList>),
-            7 => (c.deactivate_workflow_request(&fx.workflow_action), decoded::<WorkflowActivation>),
-            8 => (c.activate_workflow_request(&fx.workflow_action), decoded::<WorkflowActivation>),
-            9 => (c.upgrade_workflow_to_version_request(&fx.workflow_id, &fx.upgrade), decoded::<WorkflowUpgrade>),
-            10 => (c.list_users_request(Some(fx.workflow_id.as_str())), decoded::<UserList>),
+            1 => (
+                c.generate_user_token_request(&fx.user_id),
+                decoded::<TokenResponse>,
+            ),
+            2 => (
+                c.delete_user_logs_request(&fx.user_id),
+                decoded::<SuccessResponse>,
+            ),
+            3 => (
+                c.list_integrations_request(&fx.user_id),
+                decoded::<IntegrationList>,
+            ),
+            4 => (
+                c.trigger_event_request(&fx.trigger_event),
+                decoded::<SuccessResponse>,
+            ),
+            5 => (
+                c.list_workflow_errors_request(&fx.workflow_id, &fx.user_id),
+                decoded::<WorkflowErrorList>,
+            ),
+            6 => (
+                c.list_workflow_logs_request(&fx.workflow_id, &fx.user_id),
+                decoded::<WorkflowLogList>,
+            ),
+            7 => (
+                c.deactivate_workflow_request(&fx.workflow_action),
+                decoded::<WorkflowActivation>,
+            ),
+            8 => (
+                c.activate_workflow_request(&fx.workflow_action),
+                decoded::<WorkflowActivation>,
+            ),
+            9 => (
+                c.upgrade_workflow_to_version_request(&fx.workflow_id, &fx.upgrade),
+                decoded::<WorkflowUpgrade>,
+            ),
+            10 => (
+                c.list_users_request(Some(fx.workflow_id.as_str())),
+                decoded::<UserList>,
+            ),
             11 => (c.get_user_request(&fx.user_id), decoded::<User>),
-            12 => (c.update_user_request(&fx.user_id, &fx.update_user), decoded::<User>),
-            13 => (c.delete_user_request(&fx.user_id), decoded::<SuccessResponse>),
-            14 => (c.batch_create_users_request(&fx.batch_create_users), decoded::<BatchCreateUsersResponse>),
-            15 => (c.deactivate_user_workflows_request(&fx.user_id), decoded::<SuccessResponse>),
-            16 => (c.get_workflow_request(&fx.workflow_id, &fx.user_id), decoded::<Data<Workflow>>),
-            17 => (c.delete_workflow_request(&fx.workflow_id, &fx.user_id), decoded::<WorkflowDeletion>),
-            18 => (c.list_workflow_users_request(&fx.workflow_id), decoded::<WorkflowUserList>),
-            19 => (c.get_workflow_analytics_request(&fx.workflow_id), decoded::<WorkflowAnalytics>),
-            20 => (c.run_workflow_request(&fx.run_workflow), decoded::<SuccessResponse>),
+            12 => (
+                c.update_user_request(&fx.user_id, &fx.update_user),
+                decoded::<User>,
+            ),
+            13 => (
+                c.delete_user_request(&fx.user_id),
+                decoded::<SuccessResponse>,
+            ),
+            14 => (
+                c.batch_create_users_request(&fx.batch_create_users),
+                decoded::<BatchCreateUsersResponse>,
+            ),
+            15 => (
+                c.deactivate_user_workflows_request(&fx.user_id),
+                decoded::<SuccessResponse>,
+            ),
+            16 => (
+                c.get_workflow_request(&fx.workflow_id, &fx.user_id),
+                decoded::<Data<Workflow>>,
+            ),
+            17 => (
+                c.delete_workflow_request(&fx.workflow_id, &fx.user_id),
+                decoded::<WorkflowDeletion>,
+            ),
+            18 => (
+                c.list_workflow_users_request(&fx.workflow_id),
+                decoded::<WorkflowUserList>,
+            ),
+            19 => (
+                c.get_workflow_analytics_request(&fx.workflow_id),
+                decoded::<WorkflowAnalytics>,
+            ),
+            20 => (
+                c.run_workflow_request(&fx.run_workflow),
+                decoded::<SuccessResponse>,
+            ),
             21 => (c.list_events_request(), decoded::<EventList>),
             22 => (c.list_logs_request(&fx.log_query), decoded::<LogPage>),
-            23 => (c.get_integration_request(&fx.integration_id, &fx.user_id), decoded::<Data<Integration>>),
+            23 => (
+                c.get_integration_request(&fx.integration_id, &fx.user_id),
+                decoded::<Data<Integration>>,
+            ),
             24 => (c.list_installations_request(), decoded::<InstallationList>),
-            25 => (c.get_installation_request(&fx.installation_id), decoded::<Data<InstallationDetail>>),
-            26 => (c.start_installation_request(&fx.start_installation), decoded::<StartedInstallation>),
-            27 => (c.complete_installation_request(&fx.complete_installation), decoded::<SuccessResponse>),
-            28 => (c.edit_installation_request(&fx.edit_installation), decoded::<Data<EditedInstallation>>),
-            29 => (c.generate_oauth_url_request(&fx.user_id, &fx.oauth_app), decoded::<OAuthUrl>),
-            30 => (c.create_credential_request(&fx.create_credential), decoded::<CreatedCredential>),
-            31 => (c.list_user_credentials_request(&fx.user_id), decoded::<CredentialList>),
-            32 => (c.delete_credential_request(&fx.user_id, &fx.credential_id), decoded::<SuccessResponse>),
-            33 => (c.list_credential_metadata_request(), decoded::<CredentialMetadataList>),
-            34 => (c.get_credential_metadata_request(&fx.credential_name), decoded::<Data<CredentialMetadata>>),
+            25 => (
+                c.get_installation_request(&fx.installation_id),
+                decoded::<Data<InstallationDetail>>,
+            ),
+            26 => (
+                c.start_installation_request(&fx.start_installation),
+                decoded::<StartedInstallation>,
+            ),
+            27 => (
+                c.complete_installation_request(&fx.complete_installation),
+                decoded::<SuccessResponse>,
+            ),
+            28 => (
+                c.edit_installation_request(&fx.edit_installation),
+                decoded::<Data<EditedInstallation>>,
+            ),
+            29 => (
+                c.generate_oauth_url_request(&fx.user_id, &fx.oauth_app),
+                decoded::<OAuthUrl>,
+            ),
+            30 => (
+                c.create_credential_request(&fx.create_credential),
+                decoded::<CreatedCredential>,
+            ),
+            31 => (
+                c.list_user_credentials_request(&fx.user_id),
+                decoded::<CredentialList>,
+            ),
+            32 => (
+                c.delete_credential_request(&fx.user_id, &fx.credential_id),
+                decoded::<SuccessResponse>,
+            ),
+            33 => (
+                c.list_credential_metadata_request(),
+                decoded::<CredentialMetadataList>,
+            ),
+            34 => (
+                c.get_credential_metadata_request(&fx.credential_name),
+                decoded::<Data<CredentialMetadata>>,
+            ),
             35 => (c.get_usage_request(), decoded::<Data<UsageSummary>>),
-            36 => (c.get_usage_over_time_request(), decoded::<Data<UsageOverTime>>),
-            37 => (c.get_user_usage_request(&fx.user_id), decoded::<Data<UserUsage>>),
+            36 => (
+                c.get_usage_over_time_request(),
+                decoded::<Data<UsageOverTime>>,
+            ),
+            37 => (
+                c.get_user_usage_request(&fx.user_id),
+                decoded::<Data<UserUsage>>,
+            ),
             _ => unreachable!("{} operations", OPERATIONS.len()),
         };
         let mut request = builder.build().expect("a valid request");
@@ -1003,7 +1099,11 @@ impl Floor {
     }
 
     /// Sends one prebuilt request, reads the whole body and decodes it.
-    pub async fn execute(&self, request: reqwest::Request, decoder: Decoder) -> Result<(), HandError> {
+    pub async fn execute(
+        &self,
+        request: reqwest::Request,
+        decoder: Decoder,
+    ) -> Result<(), HandError> {
         let response = self.http.execute(request).await?;
         let status = response.status();
         let body = response.bytes().await?;

@@ -1,9 +1,12 @@
 //! Shared utilities of the integration tests of `alloy-api`.
 //!
-//! [`FaultServer`] is a deliberately misbehaving HTTP/1.1 server on `127.0.0.1:0`: it answers
-//! scripted [`Reply`]s (statuses with headers, connection resets mid-response, silence,
-//! truncated, mistyped or oversized bodies) and records every request it reads, with its raw
-//! request line, so tests can assert what reached the wire and how often.
+//! The wire tests run on httpmock's `MockServer` (a dev-dependency, wired up in the
+//! integration tests' `mock` module). [`FaultServer`] is for what a mock cannot act out: a
+//! deliberately misbehaving HTTP/1.1 server on `127.0.0.1:0` that answers scripted [`Reply`]s
+//! (statuses with headers, connection resets mid-response, silence, truncated, mistyped or
+//! oversized bodies) and records every request it reads, with its raw request line, so tests
+//! can assert what reached the wire and how often. Both give the requests they answered as
+//! [`Recorded`], which [`assert_request`] and [`official::assert_request_conforms`] read.
 //!
 //! [`prism`] is the checker behind `scripts/prism-check`; [`official`] reads Alloy's official
 //! document as test expectations, [`schema`] validates JSON against the documents' schemas.
@@ -43,6 +46,15 @@ pub fn builder(base_url: &str) -> ClientBuilder {
 /// A client for `base_url` with [`TEST_KEY`] and [`fast_retries`].
 pub fn client(base_url: &str) -> Client {
     builder(base_url).build().expect("a valid test client")
+}
+
+/// A client for `base_url` with [`TEST_KEY`] that never retries: each call is one attempt,
+/// so a test sees every answer as the call's result.
+pub fn client_without_retries(base_url: &str) -> Client {
+    builder(base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a valid test client")
 }
 
 /// What [`assert_request`] requires of a request's body.

@@ -2,7 +2,7 @@
 //! `alloy-api`, and get the same encoding, errors and retries.
 
 use alloy_api::prelude::*;
-use alloy_api::{Client, Response, Result, Transport, api_endpoint};
+use alloy_api::{Response, Result, Transport, api_endpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tests::{Body, FaultServer, Reply, assert_request};
@@ -65,14 +65,6 @@ trait WorkflowSteps: Transport {
 
 impl<T: Transport + ?Sized> WorkflowSteps for T {}
 
-fn client(server: &FaultServer) -> Client {
-    Client::builder()
-        .api_key("sk_custom")
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn two_path_parameters_fill_their_segments_in_order() {
     let server = FaultServer::with_script([Reply::json(
@@ -80,7 +72,7 @@ async fn two_path_parameters_fill_their_segments_in_order() {
         &json!({ "stepId": "st 1", "displayName": "Send email" }),
     )])
     .await;
-    let step = client(&server)
+    let step = tests::client(&server.base_url())
         .get_step("wf/1", "st 1", "usr_1")
         .await
         .unwrap();
@@ -106,7 +98,7 @@ async fn an_optional_query_is_sent_only_when_some_and_headers_are_sent() {
         ),
     ])
     .await;
-    let client = client(&server);
+    let client = tests::client(&server.base_url());
     let limited = client
         .list_steps("wf_1", "usr_1", Some(5), "req-1")
         .await
@@ -148,7 +140,7 @@ async fn a_patch_sends_its_body_and_returns_status_and_headers() {
     let change = RenameStep {
         display_name: "Renamed".into(),
     };
-    let response = client(&server)
+    let response = tests::client(&server.base_url())
         .rename_step("wf_1", "st_1", &change)
         .await
         .unwrap();
@@ -173,7 +165,7 @@ async fn a_unit_return_accepts_204_and_any_body() {
         Reply::json(200, &json!({ "success": true })),
     ])
     .await;
-    let client = client(&server);
+    let client = tests::client(&server.base_url());
     client.delete_step("wf_1", "st_1").await.unwrap();
     client.delete_step("wf_1", "st_2").await.unwrap();
     let requests = server.requests();
@@ -201,7 +193,7 @@ async fn generic_code_can_spawn_calls_because_futures_are_send() {
     }
     let server = FaultServer::start().await;
     server.set_fallback(Reply::json(200, &json!({ "token": "jwt" })));
-    let client = client(&server);
+    let client = tests::client(&server.base_url());
     let handles: Vec<_> = (0..8).map(|_| spawn_on(&client)).collect();
     for handle in handles {
         assert_eq!(handle.await.unwrap().unwrap(), "jwt");
@@ -217,7 +209,7 @@ async fn generic_code_can_spawn_calls_because_futures_are_send() {
 #[tokio::test]
 async fn a_header_parameter_replaces_the_client_default_of_that_name() {
     let server = FaultServer::with_script([Reply::untyped(200, "")]).await;
-    let client = client(&server);
+    let client = tests::client(&server.base_url());
     client
         .export("text/csv", Some("reporting/2.1"))
         .await

@@ -1,19 +1,10 @@
 //! Error mapping: what a caller gets back for each kind of failed response.
 
+use alloy_api::Error;
 use alloy_api::models::CreateUserRequest;
 use alloy_api::prelude::*;
-use alloy_api::{Client, Error, RetryPolicy};
 use serde_json::json;
 use tests::{FaultServer, Reply};
-
-fn client(server: &FaultServer) -> Client {
-    Client::builder()
-        .api_key("sk_test_errors")
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
 
 /// Answers every request with this status, content type and body.
 fn answer(server: &FaultServer, status: u16, content_type: &str, body: &str) {
@@ -30,7 +21,7 @@ async fn contract_error_bodies_keep_status_code_and_message() {
         let server = FaultServer::start().await;
         let body = json!({ "error": code, "message": message }).to_string();
         answer(&server, status, "application/json", &body);
-        let err = client(&server)
+        let err = tests::client_without_retries(&server.base_url())
             .generate_user_token("usr_1")
             .await
             .unwrap_err();
@@ -57,7 +48,10 @@ async fn an_error_body_with_only_a_message_works() {
         "application/json",
         r#"{"message":"User not found"}"#,
     );
-    let err = client(&server).delete_user_logs("usr_1").await.unwrap_err();
+    let err = tests::client_without_retries(&server.base_url())
+        .delete_user_logs("usr_1")
+        .await
+        .unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.error_code(), None);
     assert_eq!(err.message(), Some("User not found"));
@@ -68,7 +62,7 @@ async fn a_non_json_error_body_keeps_status_and_text() {
     let server = FaultServer::start().await;
     let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
     answer(&server, 502, "text/html", page);
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .list_integrations("usr_1")
         .await
         .unwrap_err();
@@ -85,7 +79,7 @@ async fn a_non_json_error_body_keeps_status_and_text() {
 async fn a_malformed_success_body_is_a_decode_error_that_keeps_the_body() {
     let server = FaultServer::start().await;
     answer(&server, 201, "application/json", r#"{"userId": 42"#);
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .create_user(&CreateUserRequest::new("u"))
         .await
         .unwrap_err();
@@ -106,7 +100,7 @@ async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
         "application/json",
         r#"{"logs": "not a list"}"#,
     );
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .list_workflow_logs("wf_1", "usr_1")
         .await
         .unwrap_err();
@@ -117,7 +111,7 @@ async fn a_success_body_of_the_wrong_shape_is_a_decode_error() {
 async fn an_empty_error_body_keeps_the_status() {
     let server = FaultServer::start().await;
     answer(&server, 401, "application/json", "");
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .list_integrations("usr_1")
         .await
         .unwrap_err();
@@ -134,12 +128,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .local_addr()
         .unwrap()
         .port();
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = tests::client_without_retries(&format!("http://127.0.0.1:{port}"));
     let err = client.list_integrations("usr_1").await.unwrap_err();
     assert!(
         matches!(
@@ -162,7 +151,7 @@ async fn an_api_error_keeps_the_response_headers_and_request_id() {
         Reply::body(500, "application/json", r#"{"message":"internal error"}"#)
             .header("x-request-id", "req-7f3a"),
     );
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .generate_user_token("usr_1")
         .await
         .unwrap_err();
@@ -202,12 +191,7 @@ async fn a_report_of_a_refused_connection_shows_each_cause_once() {
         .local_addr()
         .unwrap()
         .port();
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let client = tests::client_without_retries(&format!("http://127.0.0.1:{port}"));
     let err = client.list_integrations("usr_1").await.unwrap_err();
     let lines = report(&err);
     assert_eq!(lines[0], "the request could not be sent", "{lines:?}");
@@ -222,7 +206,7 @@ async fn a_report_of_a_refused_connection_shows_each_cause_once() {
 async fn a_report_of_a_connection_reset_mid_body_shows_each_cause_once() {
     let server = FaultServer::start().await;
     server.set_fallback(Reply::json(200, &json!({ "data": [1, 2, 3, 4] })).reset_mid_body());
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .list_integrations("usr_1")
         .await
         .unwrap_err();
@@ -257,7 +241,7 @@ async fn an_api_error_is_a_std_error_with_a_one_line_report() {
         "application/json",
         r#"{"error":"NOT_FOUND","message":"User not found"}"#,
     );
-    let err = client(&server)
+    let err = tests::client_without_retries(&server.base_url())
         .generate_user_token("usr_1")
         .await
         .unwrap_err();

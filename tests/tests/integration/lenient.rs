@@ -14,7 +14,7 @@ use alloy_api::models::{
     WorkflowAnalytics, WorkflowErrorList, WorkflowLogList, WorkflowUpgrade, WorkflowUserList,
 };
 use alloy_api::prelude::*;
-use alloy_api::{Client, Error, RetryPolicy};
+use alloy_api::{Client, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -613,12 +613,7 @@ fn user_usage_and_period() {
 }
 
 fn client(server: &FaultServer) -> Client {
-    Client::builder()
-        .api_key("sk_test_lenient")
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
+    tests::client_without_retries(&server.base_url())
 }
 
 /// Regression: one integration whose `app` was `{"id": 2}` made the whole `list_integrations`

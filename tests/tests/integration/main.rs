@@ -16,6 +16,7 @@ mod faults;
 mod lenient;
 mod lints;
 mod load;
+mod mock;
 mod official_operation;
 mod pagination;
 mod pass;

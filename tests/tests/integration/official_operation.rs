@@ -1,70 +1,62 @@
-//! What the wire tests of the official document's operations share: answering an operation
-//! with a body that has every field its 200 schema declares, asserting the exact request that
-//! reached the server (and that the document accepts it), and asserting that a decoded model
-//! serializes back to the body it was decoded from.
+//! What the wire tests of the official document's operations share: a mock that answers
+//! only the exact request expected, with a body that has every field the operation's success
+//! schema declares; the check that the official document accepts the request the client sent;
+//! and the check that a decoded model serializes back to the body it was decoded from.
 
-use alloy_api::{Client, DEFAULT_API_VERSION};
+use std::future::Future;
+
+use alloy_api::Client;
+use httpmock::MockServer;
 use serde::Serialize;
 use serde_json::Value;
-use tests::{Body, FaultServer, Reply, TEST_KEY, assert_request, official};
+use tests::official;
 
-/// One operation of the official document (`template` in OpenAPI form, `/users/{userId}`)
-/// answered by a fresh server with [`official::sample_response`].
+use crate::mock::{Answer, Expected, expect};
+
+/// One operation of the official document (`template` in OpenAPI form, `/users/{userId}`),
+/// answered with [`official::sample_response`].
 pub(crate) struct Operation {
-    pub(crate) server: FaultServer,
     method: &'static str,
     template: &'static str,
-    /// The body the server answers, with every field the 200 schema declares.
+    status: u16,
+    /// The body the server answers, with every field the success schema declares.
     pub(crate) sample: Value,
 }
 
 impl Operation {
-    /// Starts a server that answers the next request with the operation's documented status
-    /// and a body with every field of its schema.
-    pub(crate) async fn answered(method: &'static str, template: &'static str) -> Self {
+    /// The operation, to be answered with its documented status and a body with every field
+    /// of its schema.
+    pub(crate) fn answered(method: &'static str, template: &'static str) -> Self {
         let (status, _) = official::success(method, template);
-        let sample = official::sample_response(method, template);
-        let server = FaultServer::with_script([Reply::json(status, &sample)]).await;
         Self {
-            server,
             method,
             template,
-            sample,
+            status,
+            sample: official::sample_response(method, template),
         }
     }
 
-    /// A client of the server with [`TEST_KEY`].
-    pub(crate) fn client(&self) -> Client {
-        tests::client(&self.server.base_url())
-    }
-
-    /// Asserts that the server read exactly one request, that it is exactly the request
-    /// described (method, path, query string, bearer key, version header, `Content-Type`
-    /// only with a body, the JSON body), and that the official document accepts it.
-    #[track_caller]
-    pub(crate) fn assert_sent(&self, path: &str, query: Option<&str>, body: Option<&Value>) {
-        assert_eq!(
-            self.server.request_count(),
-            1,
-            "{} {}",
-            self.method,
-            self.template
-        );
-        let request = self.server.last_request().unwrap();
-        let authorization = format!("Bearer {TEST_KEY}");
-        assert_request(
-            &request,
-            self.method,
-            path,
-            query,
-            &[
-                ("authorization", Some(&authorization)),
-                ("x-api-version", Some(DEFAULT_API_VERSION)),
-                ("content-type", body.map(|_| "application/json")),
-            ],
-            body.map_or(Body::Empty, Body::Json),
-        );
+    /// Runs `call` against a fresh mock that answers only the request described (`target`:
+    /// path and query as sent; the bearer key, the version header, `Content-Type` only with a
+    /// body, exactly this JSON body), asserts that it answered exactly that request once and
+    /// that the official document accepts it, and returns the call's value.
+    pub(crate) async fn call<T, F, Fut>(&self, target: &str, body: Option<&Value>, call: F) -> T
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = alloy_api::Result<T>>,
+    {
+        let server = MockServer::start_async().await;
+        let expected = Expected::new(self.method, target).with_body(body);
+        let mock = expect(
+            &server,
+            expected,
+            Answer::Json(self.status, self.sample.clone()),
+        )
+        .await;
+        let result = call(tests::client(&server.base_url())).await;
+        let (request, value) = mock.verify(result).await;
         official::assert_request_conforms(&request, self.method, self.template);
+        value
     }
 
     /// Asserts that `decoded`, serialized again, is exactly the body the server answered:
@@ -81,11 +73,13 @@ impl Operation {
     }
 }
 
-/// Every operation the official document files under Installations, Credentials or
-/// Analytics has a wire test in the files that test those resources.
+/// Every operation of the official document has a wire test on the mock: the users,
+/// workflows, run, events, logs and integrations resources in `wire_official`, the
+/// installations, credentials and analytics ones in the files that test those resources.
 #[test]
-fn every_installation_credential_and_analytics_operation_has_a_wire_test() {
-    let sources = [
+fn every_official_operation_has_a_wire_test() {
+    let official = include_str!("wire_official.rs");
+    let by_resource = [
         include_str!("wire_installations.rs"),
         include_str!("wire_credentials.rs"),
         include_str!("wire_analytics.rs"),
@@ -95,18 +89,21 @@ fn every_installation_credential_and_analytics_operation_has_a_wire_test() {
     for (template, item) in official::OFFICIAL["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let tags = op["tags"].as_array().unwrap();
-            if tags.iter().any(|t| {
+            let sources = if tags.iter().any(|t| {
                 ["Installations", "Credentials", "Analytics"].contains(&t.as_str().unwrap())
             }) {
-                let method = method.to_ascii_uppercase();
-                let call = format!("Operation::answered({method:?}, {template:?})");
-                assert!(
-                    sources.contains(&call),
-                    "{method} {template} has no wire test"
-                );
-                operations.push(format!("{method} {template}"));
-            }
+                &by_resource
+            } else {
+                official
+            };
+            let method = method.to_ascii_uppercase();
+            let call = format!("Operation::answered({method:?}, {template:?})");
+            assert!(
+                sources.contains(&call),
+                "{method} {template} has no wire test"
+            );
+            operations.push(format!("{method} {template}"));
         }
     }
-    assert_eq!(operations.len(), 14, "{operations:#?}");
+    assert_eq!(operations.len(), 38, "{operations:#?}");
 }

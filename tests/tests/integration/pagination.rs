@@ -5,19 +5,12 @@
 
 use alloy_api::models::{LogQuery, WorkflowLogsQuery};
 use alloy_api::prelude::*;
-use alloy_api::{Client, Error, PaginationKind, RetryPolicy};
+use alloy_api::{Error, PaginationKind};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use tests::{FaultServer, Reply};
 
 /// A client that does not retry, so a failed page is one request.
-fn client(server: &FaultServer) -> Client {
-    tests::builder(&server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 /// A page of workflow logs with the execution ids `ids`.
 fn log_page(ids: std::ops::Range<u32>) -> Reply {
     let data: Vec<Value> = ids
@@ -49,7 +42,7 @@ fn queries(server: &FaultServer) -> Vec<String> {
 async fn no_items_is_one_request_and_an_empty_walk() {
     let server = FaultServer::start().await;
     server.script([log_page(0..0)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_user_id("usr_1"))
         .try_collect()
@@ -63,7 +56,7 @@ async fn no_items_is_one_request_and_an_empty_walk() {
 async fn a_short_first_page_is_the_only_page() {
     let server = FaultServer::start().await;
     server.script([log_page(0..3)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(5))
         .try_collect()
@@ -78,7 +71,7 @@ async fn a_short_first_page_is_the_only_page() {
 async fn many_pages_are_walked_in_order_each_item_once() {
     let server = FaultServer::start().await;
     server.script([log_page(0..2), log_page(2..4), log_page(4..5)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2))
         .try_collect()
@@ -96,7 +89,7 @@ async fn many_pages_are_walked_in_order_each_item_once() {
 async fn a_walk_starts_at_the_page_asked_for() {
     let server = FaultServer::start().await;
     server.script([log_page(0..1)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let logs = client
         .workflow_logs("wf_1", WorkflowLogsQuery::new().with_page(4).with_limit(3))
         .try_collect()
@@ -110,7 +103,7 @@ async fn a_walk_starts_at_the_page_asked_for() {
 async fn pages_are_fetched_only_when_needed() {
     let server = FaultServer::start().await;
     server.script([log_page(0..2), log_page(2..3)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let mut logs = client.workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2));
     assert_eq!(server.request_count(), 0, "nothing before the first item");
     assert_eq!(logs.next().await.unwrap().unwrap().log_id, "ex_0");
@@ -134,7 +127,7 @@ async fn an_error_mid_walk_comes_after_every_item_before_it_and_ends_the_walk() 
         Reply::json(500, &json!({"error": "INTERNAL", "message": "boom"})),
         log_page(2..4),
     ]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let walk = client.workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2));
     // Through `futures::StreamExt`, as any `Stream`.
     let items: Vec<_> = walk.collect().await;
@@ -150,7 +143,7 @@ async fn an_error_mid_walk_comes_after_every_item_before_it_and_ends_the_walk() 
 async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..2, Some(4)), feed_page(2..4, Some(4))]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let entries = client
         .logs(
             LogQuery::new()
@@ -179,7 +172,7 @@ async fn the_log_feed_walks_by_offset_and_stops_at_the_total() {
 async fn the_log_feed_without_totals_ends_at_a_short_page() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..10, None), feed_page(10..13, None)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let entries = client
         .logs(LogQuery::new().with_skip(5))
         .try_collect()
@@ -193,7 +186,7 @@ async fn the_log_feed_without_totals_ends_at_a_short_page() {
 async fn an_empty_log_feed_is_one_request() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..0, Some(0))]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let mut entries = client.logs(LogQuery::new());
     assert!(entries.next().await.is_none());
     assert_eq!(server.request_count(), 1);
@@ -205,7 +198,7 @@ async fn an_empty_log_feed_is_one_request() {
 async fn a_log_feed_that_ignores_the_offset_ends_with_an_error_after_one_repeat() {
     let server = FaultServer::start().await;
     server.set_fallback(feed_page(0..10, None));
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let items: Vec<_> = client.logs(LogQuery::new()).collect().await;
     assert_eq!(items.len(), 11, "ten entries, then the error");
     let ids: Vec<&str> = items[..10]
@@ -226,7 +219,7 @@ async fn a_log_feed_that_ignores_the_offset_ends_with_an_error_after_one_repeat(
 async fn workflow_logs_that_ignore_the_page_number_end_with_an_error_after_one_repeat() {
     let server = FaultServer::start().await;
     server.set_fallback(log_page(0..2));
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let mut logs = client.workflow_logs("wf_1", WorkflowLogsQuery::new().with_limit(2));
     assert_eq!(logs.next().await.unwrap().unwrap().log_id, "ex_0");
     assert_eq!(logs.next().await.unwrap().unwrap().log_id, "ex_1");
@@ -251,7 +244,7 @@ async fn a_walk_over_endless_new_pages_stops_at_its_cap_with_an_error() {
     let server = FaultServer::start().await;
     // Full pages of new entries, more than the cap: only the cap ends the walk.
     server.script((0..5).map(|p| feed_page(p * 2..p * 2 + 2, None)));
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let items: Vec<_> = client
         .logs(LogQuery::new().with_limit(2))
         .with_max_pages(3)
@@ -279,7 +272,7 @@ async fn a_walk_over_endless_new_pages_stops_at_its_cap_with_an_error() {
 async fn an_offset_near_the_end_of_u64_is_an_invalid_argument_not_a_panic() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..10, None)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let items: Vec<_> = client
         .logs(LogQuery::new().with_skip(u64::MAX))
         .collect()
@@ -302,7 +295,7 @@ async fn an_offset_near_the_end_of_u64_is_an_invalid_argument_not_a_panic() {
 async fn a_short_page_at_the_end_of_u64_ends_the_walk() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..3, None)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let entries = client
         .logs(LogQuery::new().with_skip(u64::MAX - 1))
         .try_collect()
@@ -316,7 +309,7 @@ async fn a_short_page_at_the_end_of_u64_ends_the_walk() {
 async fn an_owned_walk_runs_in_a_spawned_task() {
     let server = FaultServer::start().await;
     server.script([feed_page(0..2, Some(3)), feed_page(2..3, Some(3))]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let walk = client.clone().into_logs(LogQuery::new().with_limit(2));
     drop(client);
     let entries = tokio::spawn(walk.try_collect()).await.unwrap().unwrap();
@@ -332,7 +325,7 @@ async fn an_owned_walk_runs_in_a_spawned_task() {
 async fn an_owned_workflow_log_walk_runs_in_a_spawned_task() {
     let server = FaultServer::start().await;
     server.script([log_page(0..2), log_page(2..3)]);
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let workflow_id = String::from("wf_1");
     let walk = client
         .clone()

@@ -1,19 +1,20 @@
 //! Wire format: for each of the ten operations, the exact request the contract requires
-//! (method, path, query, headers, JSON body) and the decoding of the contract's own example
-//! response. Examples are read from the OpenAPI document, not copied by hand.
+//! (method, path, query, headers, JSON body), matched by a mock that answers nothing else and
+//! is hit once, and the decoding of the contract's own example response. Examples are read
+//! from the OpenAPI document, not copied by hand.
 
 use std::sync::LazyLock;
 
+use alloy_api::DEFAULT_USER_AGENT;
 use alloy_api::models::{
     CreateUserRequest, TriggerEventRequest, UpgradeWorkflowRequest, WorkflowActionRequest,
 };
 use alloy_api::prelude::*;
-use alloy_api::{Client, DEFAULT_API_VERSION, DEFAULT_USER_AGENT};
+use httpmock::MockServer;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tests::{Body, FaultServer, Reply, assert_request};
 
-const KEY: &str = "sk_test_wire";
+use crate::mock::{Answer, Expectation, Expected, expect};
 
 static CONTRACT: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../../spec/alloy-embedded-2025-09.json"))
@@ -56,65 +57,26 @@ fn response_example(id: &str) -> (u16, Value) {
     (status.parse().unwrap(), first_example(&response["content"]))
 }
 
-fn client(server: &FaultServer) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .build()
-        .unwrap()
-}
-
-/// One operation's expected request, answered with the contract's example.
-struct Expected<'a> {
-    server: &'a FaultServer,
+/// Mocks one operation: its exact request as the contract requires it (method, `target`: path
+/// and query as sent, the bearer key, `Accept`, the user agent, the version header, the
+/// contract's example body or no body and no `Content-Type`), answered with the contract's
+/// example response.
+async fn expect_operation<'a>(
+    server: &'a MockServer,
     id: &'static str,
-    path: &'static str,
-    query: Option<&'static str>,
-}
-
-impl Expected<'_> {
-    /// Asserts that the server read exactly one request, and that it is exactly the request
-    /// the contract requires: method, path, query string, headers and JSON body (or no
-    /// `Content-Type` and no body).
-    fn assert(&self) {
-        assert_eq!(self.server.request_count(), 1, "{}", self.id);
-        let (method, _) = operation(self.id);
-        let body = request_example(self.id);
-        let authorization = format!("Bearer {KEY}");
-        let content_type = body.as_ref().map(|_| "application/json");
-        assert_request(
-            &self.server.last_request().unwrap(),
-            &method.to_ascii_uppercase(),
-            self.path,
-            self.query,
-            &[
-                ("authorization", Some(&authorization)),
-                ("accept", Some("application/json")),
-                ("user-agent", Some(DEFAULT_USER_AGENT)),
-                ("x-api-version", Some(DEFAULT_API_VERSION)),
-                ("content-type", content_type),
-            ],
-            body.as_ref().map_or(Body::Empty, Body::Json),
-        );
-    }
-}
-
-/// Answers the next request with the contract's example for one operation; the returned
-/// expectation asserts the exact request the contract requires.
-fn expect_operation<'a>(
-    server: &'a FaultServer,
-    id: &'static str,
-    path: &'static str,
-    query: Option<&'static str>,
-) -> Expected<'a> {
+    target: &'static str,
+) -> Expectation<'a> {
+    let (method, _) = operation(id);
     let (status, example) = response_example(id);
-    server.script([Reply::json(status, &example)]);
-    Expected {
-        server,
-        id,
-        path,
-        query,
-    }
+    let body = request_example(id);
+    let method = method.to_ascii_uppercase();
+    let expected = Expected::new(&method, target)
+        .with_body(body.as_ref())
+        .with_headers(&[
+            ("accept", "application/json"),
+            ("user-agent", DEFAULT_USER_AGENT),
+        ]);
+    expect(server, expected, Answer::Json(status, example)).await
 }
 
 /// Asserts that a decoded model, serialized again, is exactly the contract's example: every
@@ -126,11 +88,13 @@ fn assert_round_trips(id: &str, decoded: &impl Serialize) {
 
 #[tokio::test]
 async fn create_user_posts_the_body_and_decodes_201() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(&server, "createUser", "/users", None);
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(&server, "createUser", "/users").await;
     let request = CreateUserRequest::new("user-123").with_full_name("Jane Smith");
-    let user = client(&server).create_user(&request).await.unwrap();
-    expected.assert();
+    let result = tests::client(&server.base_url())
+        .create_user(&request)
+        .await;
+    let (_, user) = mock.verify(result).await;
     assert_eq!(user.user_id, "usr_abc123");
     assert_eq!(
         user.created_at.unwrap().to_rfc3339(),
@@ -142,18 +106,17 @@ async fn create_user_posts_the_body_and_decodes_201() {
 /// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
 async fn generate_user_token_gets_the_user_in_path_and_query() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(
         &server,
         "generateUserToken",
-        "/users/usr_abc123/token",
-        Some("userId=usr_abc123"),
-    );
-    let token = client(&server)
+        "/users/usr_abc123/token?userId=usr_abc123",
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .generate_user_token("usr_abc123")
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, token) = mock.verify(result).await;
     assert!(token.token.starts_with("eyJ"));
     assert_round_trips("generateUserToken", &token);
 }
@@ -161,36 +124,34 @@ async fn generate_user_token_gets_the_user_in_path_and_query() {
 /// Alloy's reference also asks for the user in the query; the seed document allows it.
 #[tokio::test]
 async fn delete_user_logs_deletes_the_user_in_path_and_query() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(
         &server,
         "deleteUserLogs",
-        "/users/usr_abc123/logs",
-        Some("userId=usr_abc123"),
-    );
-    let response = client(&server)
+        "/users/usr_abc123/logs?userId=usr_abc123",
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .delete_user_logs("usr_abc123")
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_eq!(response.success, Some(true));
     assert_round_trips("deleteUserLogs", &response);
 }
 
 #[tokio::test]
 async fn list_integrations_sends_user_id_as_query() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(
         &server,
         "listIntegrations",
-        "/integrations",
-        Some("userId=usr_abc123"),
-    );
-    let list = client(&server)
+        "/integrations?userId=usr_abc123",
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .list_integrations("usr_abc123")
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, list) = mock.verify(result).await;
     assert_eq!(list.integrations[0].integration_id, "int_shopify");
     assert_eq!(list.integrations[0].installed, Some(false));
     assert_round_trips("listIntegrations", &list);
@@ -198,47 +159,47 @@ async fn list_integrations_sends_user_id_as_query() {
 
 #[tokio::test]
 async fn trigger_event_posts_the_event_and_its_data() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(&server, "triggerEvent", "/run/event", None);
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(&server, "triggerEvent", "/run/event").await;
     let request = TriggerEventRequest::new("usr_abc123", "order.created")
         .with_data(serde_json::json!({ "orderId": "ord-789", "amount": 150.00 }));
-    let response = client(&server).trigger_event(&request).await.unwrap();
-    expected.assert();
+    let result = tests::client(&server.base_url())
+        .trigger_event(&request)
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_round_trips("triggerEvent", &response);
 }
 
 #[tokio::test]
 async fn list_workflow_errors_fills_path_and_query() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(
         &server,
         "listWorkflowErrors",
-        "/workflows/wf_xyz456/errors",
-        Some("userId=usr_abc123"),
-    );
-    let list = client(&server)
+        "/workflows/wf_xyz456/errors?userId=usr_abc123",
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .list_workflow_errors("wf_xyz456", "usr_abc123")
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, list) = mock.verify(result).await;
     assert_eq!(list.errors[0].error_id.as_deref(), Some("err_001"));
     assert_round_trips("listWorkflowErrors", &list);
 }
 
 #[tokio::test]
 async fn list_workflow_logs_fills_path_and_query() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(
         &server,
         "listWorkflowLogs",
-        "/workflows/wf_xyz456/logs",
-        Some("userId=usr_abc123"),
-    );
-    let list = client(&server)
+        "/workflows/wf_xyz456/logs?userId=usr_abc123",
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .list_workflow_logs("wf_xyz456", "usr_abc123")
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, list) = mock.verify(result).await;
     assert_eq!(
         list.logs[0].status,
         Some(alloy_api::models::WorkflowLogStatus::Success)
@@ -249,39 +210,37 @@ async fn list_workflow_logs_fills_path_and_query() {
 
 #[tokio::test]
 async fn deactivate_workflow_puts_the_action() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate", None);
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(&server, "deactivateWorkflow", "/workflows/deactivate").await;
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
-    let response = client(&server).deactivate_workflow(&request).await.unwrap();
-    expected.assert();
+    let result = tests::client(&server.base_url())
+        .deactivate_workflow(&request)
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_round_trips("deactivateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn activate_workflow_puts_the_action() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(&server, "activateWorkflow", "/workflows/activate", None);
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(&server, "activateWorkflow", "/workflows/activate").await;
     let request = WorkflowActionRequest::new("wf_xyz456", "usr_abc123");
-    let response = client(&server).activate_workflow(&request).await.unwrap();
-    expected.assert();
+    let result = tests::client(&server.base_url())
+        .activate_workflow(&request)
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_round_trips("activateWorkflow", &response);
 }
 
 #[tokio::test]
 async fn upgrade_workflow_to_version_puts_the_seed_body() {
-    let server = FaultServer::start().await;
-    let expected = expect_operation(
-        &server,
-        "upgradeWorkflow",
-        "/workflows/wf_xyz456/upgrade",
-        None,
-    );
+    let server = MockServer::start_async().await;
+    let mock = expect_operation(&server, "upgradeWorkflow", "/workflows/wf_xyz456/upgrade").await;
     let request = UpgradeWorkflowRequest::new("usr_abc123").with_version("2.0.0");
-    let response = client(&server)
+    let result = tests::client(&server.base_url())
         .upgrade_workflow_to_version("wf_xyz456", &request)
-        .await
-        .unwrap();
-    expected.assert();
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_eq!(
         response.message.as_deref(),
         Some("Workflow upgraded to version 2.0.0")
@@ -293,24 +252,17 @@ async fn upgrade_workflow_to_version_puts_the_seed_body() {
 /// 415 to any body), and `{"upgraded": ...}` back.
 #[tokio::test]
 async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
-    let server = FaultServer::start().await;
-    server.script([Reply::json(200, &json!({ "upgraded": true }))]);
-    let response = client(&server)
+    let server = MockServer::start_async().await;
+    let mock = expect(
+        &server,
+        Expected::new("PUT", "/workflows/wf_xyz456/upgrade?userId=usr_abc123"),
+        Answer::Json(200, json!({ "upgraded": true })),
+    )
+    .await;
+    let result = tests::client(&server.base_url())
         .upgrade_workflow("wf_xyz456", "usr_abc123")
-        .await
-        .unwrap();
-    assert_eq!(server.request_count(), 1);
-    assert_request(
-        &server.last_request().unwrap(),
-        "PUT",
-        "/workflows/wf_xyz456/upgrade",
-        Some("userId=usr_abc123"),
-        &[
-            ("x-api-version", Some(DEFAULT_API_VERSION)),
-            ("content-type", None),
-        ],
-        Body::Empty,
-    );
+        .await;
+    let (_, response) = mock.verify(result).await;
     assert_eq!(response.upgraded, Some(true));
 }
 
@@ -319,28 +271,50 @@ async fn upgrade_workflow_puts_the_user_in_the_query_and_no_body() {
 /// still fails, keeping the (empty) body.
 #[tokio::test]
 async fn acknowledgements_accept_a_204_or_an_empty_body() {
+    let action = json!({ "workflowId": "wf_1", "userId": "usr_1" });
+    let event = json!({ "userId": "usr_1", "event": "e", "data": {} });
+    let user = json!({ "username": "jane" });
     for status in [204, 200] {
-        let server = FaultServer::start().await;
-        server.set_fallback(Reply::untyped(status, ""));
-        let api = client(&server);
-        let action = WorkflowActionRequest::new("wf_1", "usr_1");
-        assert_eq!(
-            api.activate_workflow(&action).await.unwrap().activated,
-            None
-        );
-        api.deactivate_workflow(&action).await.unwrap();
-        api.upgrade_workflow("wf_1", "usr_1").await.unwrap();
-        api.delete_user_logs("usr_1").await.unwrap();
-        api.trigger_event(&TriggerEventRequest::new("usr_1", "e"))
-            .await
-            .unwrap();
+        let server = MockServer::start_async().await;
+        let answered =
+            async |expected: Expected<'_>| expect(&server, expected, Answer::Empty(status)).await;
+        let activate =
+            answered(Expected::new("PUT", "/workflows/activate").with_body(Some(&action))).await;
+        let deactivate =
+            answered(Expected::new("PUT", "/workflows/deactivate").with_body(Some(&action))).await;
+        let upgrade = answered(Expected::new("PUT", "/workflows/wf_1/upgrade?userId=usr_1")).await;
+        let delete_logs = answered(Expected::new("DELETE", "/users/usr_1/logs?userId=usr_1")).await;
+        let trigger = answered(Expected::new("POST", "/run/event").with_body(Some(&event))).await;
+        let create = answered(Expected::new("POST", "/users").with_body(Some(&user))).await;
+        let integrations = answered(Expected::new("GET", "/integrations?userId=usr_1")).await;
+
+        let api = tests::client(&server.base_url());
+        let request = WorkflowActionRequest::new("wf_1", "usr_1");
+        let (_, activated) = activate.verify(api.activate_workflow(&request).await).await;
+        assert_eq!(activated.activated, None);
+        deactivate
+            .verify(api.deactivate_workflow(&request).await)
+            .await;
+        upgrade
+            .verify(api.upgrade_workflow("wf_1", "usr_1").await)
+            .await;
+        delete_logs
+            .verify(api.delete_user_logs("usr_1").await)
+            .await;
+        let result = api
+            .trigger_event(&TriggerEventRequest::new("usr_1", "e"))
+            .await;
+        trigger.verify(result).await;
+
         let err = api
             .create_user(&CreateUserRequest::new("jane"))
             .await
             .unwrap_err();
+        create.request().await;
         assert!(matches!(err, alloy_api::Error::Decode { .. }), "{err:?}");
         assert_eq!(err.body().map(|b| b.len()), Some(0));
         let err = api.list_integrations("usr_1").await.unwrap_err();
+        integrations.request().await;
         assert!(
             matches!(err, alloy_api::Error::Decode { .. }),
             "{status}: {err:?}"
@@ -352,51 +326,53 @@ async fn acknowledgements_accept_a_204_or_an_empty_body() {
 /// decode to the same model.
 #[tokio::test]
 async fn the_reference_shapes_decode_into_the_same_models() {
-    let server = FaultServer::with_script([
-        Reply::json(
-            200,
-            &json!({ "data": [{
-                "executionId": "ex_1",
-                "startedAt": "2025-09-01T10:00:00",
-                "stoppedAt": 1756720801500u64,
-                "finished": true
-            }]}),
-        ),
-        Reply::json(200, &json!({ "data": null })),
-    ])
+    let server = MockServer::start_async().await;
+    let reference_logs = json!({ "data": [{
+        "executionId": "ex_1",
+        "startedAt": "2025-09-01T10:00:00",
+        "stoppedAt": 1756720801500u64,
+        "finished": true
+    }]});
+    let logs_mock = expect(
+        &server,
+        Expected::new("GET", "/workflows/wf_1/logs?userId=usr_1"),
+        Answer::Json(200, reference_logs),
+    )
     .await;
-    let api = client(&server);
-    let logs = api.list_workflow_logs("wf_1", "usr_1").await.unwrap();
+    let errors_mock = expect(
+        &server,
+        Expected::new("GET", "/workflows/wf_1/errors?userId=usr_1"),
+        Answer::Json(200, json!({ "data": null })),
+    )
+    .await;
+    let api = tests::client(&server.base_url());
+    let (_, logs) = logs_mock
+        .verify(api.list_workflow_logs("wf_1", "usr_1").await)
+        .await;
     assert_eq!(logs.logs[0].log_id, "ex_1");
     assert_eq!(logs.logs[0].duration_ms(), Some(1500));
-    let errors = api.list_workflow_errors("wf_1", "usr_1").await.unwrap();
+    let (_, errors) = errors_mock
+        .verify(api.list_workflow_errors("wf_1", "usr_1").await)
+        .await;
     assert!(errors.errors.is_empty());
-    let paths: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.path().to_owned())
-        .collect();
-    assert_eq!(paths, ["/workflows/wf_1/logs", "/workflows/wf_1/errors"]);
 }
 
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_keeps_it() {
-    let server = FaultServer::start().await;
-    server.set_fallback(Reply::json(200, &serde_json::json!({ "token": "t" })));
+    let server = MockServer::start_async().await;
+    let mock = expect(
+        &server,
+        Expected::new("GET", "/2025-09/users/usr_1/token?userId=usr_1"),
+        Answer::Json(200, json!({ "token": "t" })),
+    )
+    .await;
     for base in ["/2025-09", "/2025-09/"] {
-        let client = Client::builder()
-            .api_key(KEY)
-            .base_url(format!("{}{base}", server.base_url()))
-            .build()
+        tests::client(&format!("{}{base}", server.base_url()))
+            .generate_user_token("usr_1")
+            .await
             .unwrap();
-        client.generate_user_token("usr_1").await.unwrap();
     }
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    for request in &requests {
-        assert_eq!(request.method, "GET");
-        assert_eq!(request.path(), "/2025-09/users/usr_1/token");
-    }
+    mock.requests(2).await;
 }
 
 #[tokio::test]

@@ -13,9 +13,14 @@ fn first_of_september() -> Option<NaiveDate> {
 
 #[tokio::test]
 async fn get_usage_sends_no_query_and_decodes_every_count() {
-    let op = Operation::answered("GET", "/analytics/usage").await;
-    let answer = op.client().get_usage().await.unwrap();
-    op.assert_sent("/analytics/usage", None, None);
+    let op = Operation::answered("GET", "/analytics/usage");
+    let answer = op
+        .call(
+            "/analytics/usage",
+            None,
+            |c| async move { c.get_usage().await },
+        )
+        .await;
     let usage = &answer.data;
     assert_eq!(usage.start_date, first_of_september());
     assert_eq!(usage.executions_limit, Some(7));
@@ -26,9 +31,12 @@ async fn get_usage_sends_no_query_and_decodes_every_count() {
 
 #[tokio::test]
 async fn get_usage_over_time_sends_no_query_and_decodes_every_period() {
-    let op = Operation::answered("GET", "/analytics/detail-usage-time").await;
-    let answer = op.client().get_usage_over_time().await.unwrap();
-    op.assert_sent("/analytics/detail-usage-time", None, None);
+    let op = Operation::answered("GET", "/analytics/detail-usage-time");
+    let answer = op
+        .call("/analytics/detail-usage-time", None, |c| async move {
+            c.get_usage_over_time().await
+        })
+        .await;
     let usage = &answer.data;
     assert_eq!(usage.total_actions, Some(7));
     assert_eq!(usage.time_period.as_deref(), Some("timePeriod-1"));
@@ -41,9 +49,14 @@ async fn get_usage_over_time_sends_no_query_and_decodes_every_period() {
 
 #[tokio::test]
 async fn get_user_usage_sends_the_user_in_the_query() {
-    let op = Operation::answered("GET", "/analytics/detail-usage-user").await;
-    let answer = op.client().get_user_usage("usr 1").await.unwrap();
-    op.assert_sent("/analytics/detail-usage-user", Some("userId=usr+1"), None);
+    let op = Operation::answered("GET", "/analytics/detail-usage-user");
+    let answer = op
+        .call(
+            "/analytics/detail-usage-user?userId=usr+1",
+            None,
+            |c| async move { c.get_user_usage("usr 1").await },
+        )
+        .await;
     let usage = &answer.data;
     assert_eq!(usage.user_id.as_deref(), Some("userId-1"));
     assert_eq!(

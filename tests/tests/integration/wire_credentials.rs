@@ -5,24 +5,22 @@
 use alloy_api::Error;
 use alloy_api::models::{CreateCredentialRequest, OAuthProperties};
 use alloy_api::prelude::*;
+use httpmock::MockServer;
 use serde_json::json;
-use tests::FaultServer;
 
+use crate::mock::{Answer, Expected, any_request, expect};
 use crate::official_operation::Operation;
 
 #[tokio::test]
 async fn generate_oauth_url_sends_user_and_app_in_the_query() {
-    let op = Operation::answered("GET", "/headless/oauthUrl").await;
+    let op = Operation::answered("GET", "/headless/oauthUrl");
     let url = op
-        .client()
-        .generate_oauth_url("usr_1", "googleSheets")
-        .await
-        .unwrap();
-    op.assert_sent(
-        "/headless/oauthUrl",
-        Some("userId=usr_1&app=googleSheets"),
-        None,
-    );
+        .call(
+            "/headless/oauthUrl?userId=usr_1&app=googleSheets",
+            None,
+            |c| async move { c.generate_oauth_url("usr_1", "googleSheets").await },
+        )
+        .await;
     assert_eq!(url.oauth_url.as_deref(), Some("oauthUrl-1"));
     op.assert_round_trips(&url);
 }
@@ -31,28 +29,25 @@ async fn generate_oauth_url_sends_user_and_app_in_the_query() {
 /// the operation), which it does not declare: checked exactly, not against the declared keys.
 #[tokio::test]
 async fn generate_oauth_url_with_appends_the_app_properties() {
-    let op = Operation::answered("GET", "/headless/oauthUrl").await;
-    let properties = OAuthProperties::new().with("shopSubdomain", "acme store");
-    let url = op
-        .client()
-        .generate_oauth_url_with("usr_1", "shopify", &properties)
-        .await
-        .unwrap();
-    let request = op.server.last_request().unwrap();
-    tests::assert_request(
-        &request,
+    let op = Operation::answered("GET", "/headless/oauthUrl");
+    let server = MockServer::start_async().await;
+    let expected = Expected::new(
         "GET",
-        "/headless/oauthUrl",
-        Some("userId=usr_1&app=shopify&shopSubdomain=acme+store"),
-        &[("content-type", None)],
-        tests::Body::Empty,
+        "/headless/oauthUrl?userId=usr_1&app=shopify&shopSubdomain=acme+store",
     );
+    let mock = expect(&server, expected, Answer::Json(200, op.sample.clone())).await;
+    let properties = OAuthProperties::new().with("shopSubdomain", "acme store");
+    let result = tests::client(&server.base_url())
+        .generate_oauth_url_with("usr_1", "shopify", &properties)
+        .await;
+    let (_, url) = mock.verify(result).await;
     op.assert_round_trips(&url);
 }
 
 #[tokio::test]
 async fn an_oauth_property_named_like_a_parameter_is_refused_before_sending() {
-    let server = FaultServer::start().await;
+    let server = MockServer::start_async().await;
+    let any = any_request(&server).await;
     let client = tests::client(&server.base_url());
     for name in ["userId", "app", ""] {
         let properties = OAuthProperties::new().with(name, "x");
@@ -65,27 +60,27 @@ async fn an_oauth_property_named_like_a_parameter_is_refused_before_sending() {
             "{name}: {error:?}"
         );
     }
-    assert_eq!(server.request_count(), 0);
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn create_credential_posts_the_credential_and_decodes_its_id() {
-    let op = Operation::answered("POST", "/headless/credentials").await;
+    let op = Operation::answered("POST", "/headless/credentials");
     let request = CreateCredentialRequest::new("usr_1")
         .with_type("shopify")
         .with_data(json!({ "shopSubdomain": "acme", "accessToken": "shpat_1" }));
-    let created = op.client().create_credential(&request).await.unwrap();
-    op.assert_sent(
-        "/headless/credentials",
-        None,
-        Some(&json!({
-            "credential": {
-                "type": "shopify",
-                "data": { "shopSubdomain": "acme", "accessToken": "shpat_1" }
-            },
-            "userId": "usr_1"
-        })),
-    );
+    let body = json!({
+        "credential": {
+            "type": "shopify",
+            "data": { "shopSubdomain": "acme", "accessToken": "shpat_1" }
+        },
+        "userId": "usr_1"
+    });
+    let created = op
+        .call("/headless/credentials", Some(&body), |c| async move {
+            c.create_credential(&request).await
+        })
+        .await;
     assert_eq!(created.success, Some(true));
     assert_eq!(created.credential_id.as_deref(), Some("credentialId-1"));
     op.assert_round_trips(&created);
@@ -94,7 +89,8 @@ async fn create_credential_posts_the_credential_and_decodes_its_id() {
 /// A credential whose data is not a JSON object is refused before anything is sent.
 #[tokio::test]
 async fn credential_data_that_is_not_an_object_is_never_sent() {
-    let server = FaultServer::start().await;
+    let server = MockServer::start_async().await;
+    let any = any_request(&server).await;
     let request = CreateCredentialRequest::new("usr_1").with_data(json!(["shpat_1"]));
     let error = tests::client(&server.base_url())
         .create_credential(&request)
@@ -102,14 +98,17 @@ async fn credential_data_that_is_not_an_object_is_never_sent() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
     assert!(!format!("{error:?}").contains("shpat_1"), "{error:?}");
-    assert_eq!(server.request_count(), 0);
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn list_user_credentials_fills_the_path() {
-    let op = Operation::answered("GET", "/credentials/users/{userId}").await;
-    let list = op.client().list_user_credentials("usr_1").await.unwrap();
-    op.assert_sent("/credentials/users/usr_1", None, None);
+    let op = Operation::answered("GET", "/credentials/users/{userId}");
+    let list = op
+        .call("/credentials/users/usr_1", None, |c| async move {
+            c.list_user_credentials("usr_1").await
+        })
+        .await;
     let credential = &list.credentials[0];
     assert_eq!(credential.credential_id, "credentialId-1");
     assert_eq!(credential.credential_type.as_deref(), Some("type-1"));
@@ -119,22 +118,24 @@ async fn list_user_credentials_fills_the_path() {
 
 #[tokio::test]
 async fn delete_credential_fills_user_and_credential_in_the_path() {
-    let op = Operation::answered("DELETE", "/users/{userId}/credentials/{credentialId}").await;
+    let op = Operation::answered("DELETE", "/users/{userId}/credentials/{credentialId}");
     let answer = op
-        .client()
-        .delete_credential("usr_1", "cred/1")
-        .await
-        .unwrap();
-    op.assert_sent("/users/usr_1/credentials/cred%2F1", None, None);
+        .call("/users/usr_1/credentials/cred%2F1", None, |c| async move {
+            c.delete_credential("usr_1", "cred/1").await
+        })
+        .await;
     assert_eq!(answer.success, Some(true));
     op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn list_credential_metadata_decodes_every_app() {
-    let op = Operation::answered("GET", "/metadata/credentials").await;
-    let list = op.client().list_credential_metadata().await.unwrap();
-    op.assert_sent("/metadata/credentials", None, None);
+    let op = Operation::answered("GET", "/metadata/credentials");
+    let list = op
+        .call("/metadata/credentials", None, |c| async move {
+            c.list_credential_metadata().await
+        })
+        .await;
     let app = &list.apps[0];
     assert_eq!(app.connector.as_deref(), Some("connector-1"));
     assert_eq!(app.is_oauth, Some(true));
@@ -146,13 +147,12 @@ async fn list_credential_metadata_decodes_every_app() {
 
 #[tokio::test]
 async fn get_credential_metadata_fills_the_credential_name() {
-    let op = Operation::answered("GET", "/metadata/credentials/{credentialName}").await;
+    let op = Operation::answered("GET", "/metadata/credentials/{credentialName}");
     let answer = op
-        .client()
-        .get_credential_metadata("googleSheets")
-        .await
-        .unwrap();
-    op.assert_sent("/metadata/credentials/googleSheets", None, None);
+        .call("/metadata/credentials/googleSheets", None, |c| async move {
+            c.get_credential_metadata("googleSheets").await
+        })
+        .await;
     let metadata = &answer.data;
     assert_eq!(metadata.name.as_deref(), Some("name-1"));
     assert_eq!(metadata.connector.as_deref(), Some("connector-1"));

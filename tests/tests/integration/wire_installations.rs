@@ -12,9 +12,12 @@ use crate::official_operation::Operation;
 
 #[tokio::test]
 async fn list_installations_gets_every_installation_and_decodes_every_field() {
-    let op = Operation::answered("GET", "/installations").await;
-    let list = op.client().list_installations().await.unwrap();
-    op.assert_sent("/installations", None, None);
+    let op = Operation::answered("GET", "/installations");
+    let list = op
+        .call("/installations", None, |c| async move {
+            c.list_installations().await
+        })
+        .await;
     let installation = &list.installations[0];
     assert_eq!(installation.installation_id, "installationId-1");
     assert_eq!(
@@ -35,9 +38,12 @@ async fn list_installations_gets_every_installation_and_decodes_every_field() {
 
 #[tokio::test]
 async fn get_installation_fills_the_path_and_keeps_the_unpinned_form() {
-    let op = Operation::answered("GET", "/installations/{installationId}").await;
-    let answer = op.client().get_installation("inst_1").await.unwrap();
-    op.assert_sent("/installations/inst_1", None, None);
+    let op = Operation::answered("GET", "/installations/{installationId}");
+    let answer = op
+        .call("/installations/inst_1", None, |c| async move {
+            c.get_installation("inst_1").await
+        })
+        .await;
     let installation = &answer.data;
     assert_eq!(installation.installation_id, "installationId-1");
     assert_eq!(installation.user_id.as_deref(), Some("userId-1"));
@@ -50,21 +56,21 @@ async fn get_installation_fills_the_path_and_keeps_the_unpinned_form() {
 
 #[tokio::test]
 async fn start_installation_posts_the_request_and_decodes_the_form() {
-    let op = Operation::answered("POST", "/headless/startInstallation").await;
+    let op = Operation::answered("POST", "/headless/startInstallation");
     let request = StartInstallationRequest::new("usr_1", "int_shopify")
         .with_credential_ids(["cred_1"])
         .with_workflow_ids(["wf_1", "wf_2"]);
-    let started = op.client().start_installation(&request).await.unwrap();
-    op.assert_sent(
-        "/headless/startInstallation",
-        None,
-        Some(&json!({
-            "userId": "usr_1",
-            "integrationId": "int_shopify",
-            "credentialIds": ["cred_1"],
-            "workflowIds": ["wf_1", "wf_2"]
-        })),
-    );
+    let body = json!({
+        "userId": "usr_1",
+        "integrationId": "int_shopify",
+        "credentialIds": ["cred_1"],
+        "workflowIds": ["wf_1", "wf_2"]
+    });
+    let started = op
+        .call("/headless/startInstallation", Some(&body), |c| async move {
+            c.start_installation(&request).await
+        })
+        .await;
     assert_eq!(started.installation_id, "installationId-1");
     assert_eq!(started.form[0].block_id.as_deref(), Some("blockId-1"));
     assert_eq!(
@@ -77,19 +83,18 @@ async fn start_installation_posts_the_request_and_decodes_the_form() {
 /// The optional fields are not sent when unset.
 #[tokio::test]
 async fn start_installation_sends_only_the_required_fields_by_default() {
-    let op = Operation::answered("POST", "/headless/startInstallation").await;
+    let op = Operation::answered("POST", "/headless/startInstallation");
     let request = StartInstallationRequest::new("usr_1", "int_shopify");
-    op.client().start_installation(&request).await.unwrap();
-    op.assert_sent(
-        "/headless/startInstallation",
-        None,
-        Some(&json!({ "userId": "usr_1", "integrationId": "int_shopify" })),
-    );
+    let body = json!({ "userId": "usr_1", "integrationId": "int_shopify" });
+    op.call("/headless/startInstallation", Some(&body), |c| async move {
+        c.start_installation(&request).await
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn complete_installation_posts_the_form_values() {
-    let op = Operation::answered("POST", "/headless/completeInstallation").await;
+    let op = Operation::answered("POST", "/headless/completeInstallation");
     let request = CompleteInstallationRequest::new("inst_1")
         .with_block(
             BlockValues::new("wf_1", "block_1")
@@ -97,46 +102,48 @@ async fn complete_installation_posts_the_form_values() {
                 .with_field("mention", "@here"),
         )
         .with_block(BlockValues::new("wf_2", "block_9"));
-    let answer = op.client().complete_installation(&request).await.unwrap();
-    op.assert_sent(
-        "/headless/completeInstallation",
-        None,
-        Some(&json!({
-            "installationId": "inst_1",
-            "data": [
-                {
-                    "workflowId": "wf_1",
-                    "blockId": "block_1",
-                    "fields": [
-                        { "name": "channel", "value": "#orders" },
-                        { "name": "mention", "value": "@here" }
-                    ]
-                },
-                { "workflowId": "wf_2", "blockId": "block_9" }
-            ]
-        })),
-    );
+    let body = json!({
+        "installationId": "inst_1",
+        "data": [
+            {
+                "workflowId": "wf_1",
+                "blockId": "block_1",
+                "fields": [
+                    { "name": "channel", "value": "#orders" },
+                    { "name": "mention", "value": "@here" }
+                ]
+            },
+            { "workflowId": "wf_2", "blockId": "block_9" }
+        ]
+    });
+    let answer = op
+        .call(
+            "/headless/completeInstallation",
+            Some(&body),
+            |c| async move { c.complete_installation(&request).await },
+        )
+        .await;
     assert_eq!(answer.message.as_deref(), Some("message-1"));
     op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn edit_installation_posts_the_request_and_decodes_the_edited_installation() {
-    let op = Operation::answered("POST", "/headless/editInstallation").await;
+    let op = Operation::answered("POST", "/headless/editInstallation");
     let request = EditInstallationRequest::new("usr_1", "int_shopify")
         .with_installation_id("inst_1")
         .with_credential_ids(["cred_2"]);
-    let answer = op.client().edit_installation(&request).await.unwrap();
-    op.assert_sent(
-        "/headless/editInstallation",
-        None,
-        Some(&json!({
-            "userId": "usr_1",
-            "integrationId": "int_shopify",
-            "credentialIds": ["cred_2"],
-            "installationId": "inst_1"
-        })),
-    );
+    let body = json!({
+        "userId": "usr_1",
+        "integrationId": "int_shopify",
+        "credentialIds": ["cred_2"],
+        "installationId": "inst_1"
+    });
+    let answer = op
+        .call("/headless/editInstallation", Some(&body), |c| async move {
+            c.edit_installation(&request).await
+        })
+        .await;
     let installation = &answer.data;
     assert_eq!(
         installation.installation_id.as_deref(),

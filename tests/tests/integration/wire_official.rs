@@ -2,59 +2,30 @@
 //! users, workflows, run, events, logs and integrations resources: the client sends a request
 //! the document accepts (`official::assert_request_conforms`: method, path, declared and
 //! required query keys, `x-api-version`, a body valid against the schema with no undeclared
-//! field), exactly the request expected here (target and body), and decodes a response with
+//! field), exactly the request expected here (target and body, matched by a mock that answers
+//! nothing else and is hit once), and decodes a response with
 //! every field the document's success schema declares. Where the model is named as the
 //! document names its fields, serializing the decoded value again gives the response back:
 //! every field was decoded and none invented.
 
-use std::future::Future;
-
+use alloy_api::Error;
 use alloy_api::models::{
     BatchCreateUsersRequest, CreateUserRequest, FilterOperator, LogColumn, LogFilter, LogQuery,
     LogSortBy, RunWorkflowRequest, SortOrder, TriggerEventRequest, UpdateUserRequest,
     WorkflowActionRequest, WorkflowLogsQuery,
 };
 use alloy_api::prelude::*;
-use alloy_api::{Client, Error};
+use httpmock::MockServer;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tests::official::{assert_request_conforms, sample_response, success};
-use tests::{FaultServer, Recorded, Reply};
+use tests::Recorded;
+use tests::official::assert_request_conforms;
 
-/// Answers one call of `method` `template` with the document's full sample response, checks
-/// the request against the document, and returns it with the decoded value and the sample.
-async fn exchange<T, F, Fut>(method: &str, template: &str, call: F) -> (Recorded, T, Value)
-where
-    F: FnOnce(Client) -> Fut,
-    Fut: Future<Output = alloy_api::Result<T>>,
-{
-    let server = FaultServer::start().await;
-    let (status, _) = success(method, template);
-    let sample = sample_response(method, template);
-    server.script([Reply::json(status, &sample)]);
-    let value = call(tests::client(&server.base_url()))
-        .await
-        .unwrap_or_else(|e| panic!("{method} {template}: {e}"));
-    assert_eq!(server.request_count(), 1, "{method} {template}");
-    let request = server.last_request().unwrap();
-    assert_request_conforms(&request, method, template);
-    (request, value, sample)
-}
+use crate::mock::any_request;
+use crate::official_operation::Operation;
 
-/// Asserts the request's target (path and query, as sent) and JSON body (`None`: no body).
-#[track_caller]
-fn assert_sent(request: &Recorded, target: &str, body: Option<Value>) {
-    assert_eq!(request.target, target);
-    match body {
-        None => assert!(request.body.is_empty(), "{request:#?}"),
-        Some(expected) => {
-            let sent: Value = serde_json::from_slice(&request.body).unwrap();
-            assert_eq!(sent, expected);
-        }
-    }
-}
-
-/// Asserts that `decoded`, serialized again, is exactly the sample it was decoded from.
+/// Asserts that `decoded`, serialized again, is exactly the part of the sample it was decoded
+/// from.
 #[track_caller]
 fn assert_round_trips(decoded: &impl Serialize, sample: &Value) {
     assert_eq!(&serde_json::to_value(decoded).unwrap(), sample);
@@ -64,99 +35,97 @@ fn assert_round_trips(decoded: &impl Serialize, sample: &Value) {
 
 #[tokio::test]
 async fn create_user() {
-    let (request, user, sample) = exchange("POST", "/users", |c| async move {
-        c.create_user(&CreateUserRequest::new("jane").with_full_name("Jane Smith"))
-            .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/users",
-        Some(json!({"username": "jane", "fullName": "Jane Smith"})),
-    );
-    assert_round_trips(&user, &sample);
+    let op = Operation::answered("POST", "/users");
+    let body = json!({"username": "jane", "fullName": "Jane Smith"});
+    let user = op
+        .call("/users", Some(&body), |c| async move {
+            c.create_user(&CreateUserRequest::new("jane").with_full_name("Jane Smith"))
+                .await
+        })
+        .await;
+    op.assert_round_trips(&user);
 }
 
 #[tokio::test]
 async fn list_users() {
-    let (request, users, sample) = exchange("GET", "/users", |c| async move {
-        c.list_users(Some("wf parent")).await
-    })
-    .await;
-    assert_sent(&request, "/users?parentWorkflowId=wf+parent", None);
+    let op = Operation::answered("GET", "/users");
+    let users = op
+        .call("/users?parentWorkflowId=wf+parent", None, |c| async move {
+            c.list_users(Some("wf parent")).await
+        })
+        .await;
     assert_eq!(users.users.len(), 1);
-    assert_round_trips(&users, &sample);
+    op.assert_round_trips(&users);
 
-    let (request, _, _) =
-        exchange("GET", "/users", |c| async move { c.list_users(None).await }).await;
-    assert_sent(&request, "/users", None);
+    let op = Operation::answered("GET", "/users");
+    op.call("/users", None, |c| async move { c.list_users(None).await })
+        .await;
 }
 
 #[tokio::test]
 async fn get_user() {
-    let (request, user, sample) = exchange("GET", "/users/{userId}", |c| async move {
-        c.get_user("usr/1").await
-    })
-    .await;
-    assert_sent(&request, "/users/usr%2F1", None);
+    let op = Operation::answered("GET", "/users/{userId}");
+    let user = op
+        .call("/users/usr%2F1", None, |c| async move {
+            c.get_user("usr/1").await
+        })
+        .await;
     assert_eq!(user.user_id, "userId-1");
-    assert_round_trips(&user, &sample);
+    op.assert_round_trips(&user);
 }
 
 #[tokio::test]
 async fn update_user() {
-    let (request, user, sample) = exchange("PUT", "/users/{userId}", |c| async move {
-        c.update_user(
-            "usr_1",
-            &UpdateUserRequest::new().with_full_name("Jane Doe"),
-        )
-        .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/users/usr_1",
-        Some(json!({"fullName": "Jane Doe"})),
-    );
-    assert_round_trips(&user, &sample);
+    let op = Operation::answered("PUT", "/users/{userId}");
+    let body = json!({"fullName": "Jane Doe"});
+    let user = op
+        .call("/users/usr_1", Some(&body), |c| async move {
+            c.update_user(
+                "usr_1",
+                &UpdateUserRequest::new().with_full_name("Jane Doe"),
+            )
+            .await
+        })
+        .await;
+    op.assert_round_trips(&user);
 }
 
 #[tokio::test]
 async fn delete_user() {
-    let (request, answer, sample) = exchange("DELETE", "/users/{userId}", |c| async move {
-        c.delete_user("usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/users/usr_1", None);
+    let op = Operation::answered("DELETE", "/users/{userId}");
+    let answer = op
+        .call("/users/usr_1", None, |c| async move {
+            c.delete_user("usr_1").await
+        })
+        .await;
     assert_eq!(answer.success, Some(true));
-    assert_round_trips(&answer, &sample);
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn batch_create_users() {
-    let (request, answer, sample) = exchange("POST", "/users/batch", |c| async move {
-        let batch = BatchCreateUsersRequest::new([
-            CreateUserRequest::new("a"),
-            CreateUserRequest::new("b").with_full_name("Bee"),
-        ]);
-        c.batch_create_users(&batch).await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/users/batch",
-        Some(json!({"users": [{"username": "a"}, {"username": "b", "fullName": "Bee"}]})),
-    );
+    let op = Operation::answered("POST", "/users/batch");
+    let body = json!({"users": [{"username": "a"}, {"username": "b", "fullName": "Bee"}]});
+    let answer = op
+        .call("/users/batch", Some(&body), |c| async move {
+            let batch = BatchCreateUsersRequest::new([
+                CreateUserRequest::new("a"),
+                CreateUserRequest::new("b").with_full_name("Bee"),
+            ]);
+            c.batch_create_users(&batch).await
+        })
+        .await;
     assert_eq!(
         answer.invalid_users[0].username.as_deref(),
         Some("username-1")
     );
-    assert_round_trips(&answer, &sample);
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn batch_create_users_refuses_more_than_1000_before_sending() {
-    let server = FaultServer::start().await;
+    let server = MockServer::start_async().await;
+    let any = any_request(&server).await;
     let batch = BatchCreateUsersRequest::new(
         (0..1001).map(|i| CreateUserRequest::new(format!("user-{i}"))),
     );
@@ -168,140 +137,142 @@ async fn batch_create_users_refuses_more_than_1000_before_sending() {
         matches!(&error, Error::InvalidArgument { name: "request", reason, .. } if reason.contains("at most 1000")),
         "{error}"
     );
-    assert_eq!(server.request_count(), 0);
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn generate_user_token() {
-    let (request, token, sample) = exchange("GET", "/users/{userId}/token", |c| async move {
-        c.generate_user_token("usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/users/usr_1/token?userId=usr_1", None);
-    assert_round_trips(&token, &sample);
+    let op = Operation::answered("GET", "/users/{userId}/token");
+    let token = op
+        .call("/users/usr_1/token?userId=usr_1", None, |c| async move {
+            c.generate_user_token("usr_1").await
+        })
+        .await;
+    op.assert_round_trips(&token);
 }
 
 #[tokio::test]
 async fn delete_user_logs() {
-    let (request, answer, sample) = exchange("DELETE", "/users/{userId}/logs", |c| async move {
-        c.delete_user_logs("usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/users/usr_1/logs?userId=usr_1", None);
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("DELETE", "/users/{userId}/logs");
+    let answer = op
+        .call("/users/usr_1/logs?userId=usr_1", None, |c| async move {
+            c.delete_user_logs("usr_1").await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn deactivate_user_workflows() {
-    let (request, answer, sample) = exchange(
-        "PUT",
-        "/users/{userId}/deactivate-workflows",
-        |c| async move { c.deactivate_user_workflows("usr_1").await },
-    )
-    .await;
-    assert_sent(&request, "/users/usr_1/deactivate-workflows", None);
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("PUT", "/users/{userId}/deactivate-workflows");
+    let answer = op
+        .call("/users/usr_1/deactivate-workflows", None, |c| async move {
+            c.deactivate_user_workflows("usr_1").await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 // ---- Workflows ------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn get_workflow() {
-    let (request, workflow, sample) = exchange("GET", "/workflows/{workflowId}", |c| async move {
-        c.get_workflow("wf_1", "usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/workflows/wf_1?userId=usr_1", None);
+    let op = Operation::answered("GET", "/workflows/{workflowId}");
+    let workflow = op
+        .call("/workflows/wf_1?userId=usr_1", None, |c| async move {
+            c.get_workflow("wf_1", "usr_1").await
+        })
+        .await;
     assert_eq!(workflow.data.connectors.len(), 1);
-    assert_round_trips(&workflow, &sample);
+    op.assert_round_trips(&workflow);
 }
 
 #[tokio::test]
 async fn delete_workflow() {
-    let (request, answer, sample) = exchange("DELETE", "/workflows/{workflowId}", |c| async move {
-        c.delete_workflow("wf_1", "usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/workflows/wf_1?userId=usr_1", None);
+    let op = Operation::answered("DELETE", "/workflows/{workflowId}");
+    let answer = op
+        .call("/workflows/wf_1?userId=usr_1", None, |c| async move {
+            c.delete_workflow("wf_1", "usr_1").await
+        })
+        .await;
     assert_eq!(answer.deleted, Some(true));
-    assert_round_trips(&answer, &sample);
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn activate_workflow() {
-    let (request, answer, sample) = exchange("PUT", "/workflows/activate", |c| async move {
-        c.activate_workflow(&WorkflowActionRequest::new("wf_1", "usr_1"))
-            .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/workflows/activate",
-        Some(json!({"workflowId": "wf_1", "userId": "usr_1"})),
-    );
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("PUT", "/workflows/activate");
+    let body = json!({"workflowId": "wf_1", "userId": "usr_1"});
+    let answer = op
+        .call("/workflows/activate", Some(&body), |c| async move {
+            c.activate_workflow(&WorkflowActionRequest::new("wf_1", "usr_1"))
+                .await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn deactivate_workflow() {
-    let (request, answer, sample) = exchange("PUT", "/workflows/deactivate", |c| async move {
-        c.deactivate_workflow(&WorkflowActionRequest::new("wf_1", "usr_1"))
-            .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/workflows/deactivate",
-        Some(json!({"workflowId": "wf_1", "userId": "usr_1"})),
-    );
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("PUT", "/workflows/deactivate");
+    let body = json!({"workflowId": "wf_1", "userId": "usr_1"});
+    let answer = op
+        .call("/workflows/deactivate", Some(&body), |c| async move {
+            c.deactivate_workflow(&WorkflowActionRequest::new("wf_1", "usr_1"))
+                .await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn upgrade_workflow() {
-    let (request, answer, sample) =
-        exchange("PUT", "/workflows/{workflowId}/upgrade", |c| async move {
-            c.upgrade_workflow("wf_1", "usr_1").await
-        })
+    let op = Operation::answered("PUT", "/workflows/{workflowId}/upgrade");
+    let answer = op
+        .call(
+            "/workflows/wf_1/upgrade?userId=usr_1",
+            None,
+            |c| async move { c.upgrade_workflow("wf_1", "usr_1").await },
+        )
         .await;
-    assert_sent(&request, "/workflows/wf_1/upgrade?userId=usr_1", None);
-    assert_round_trips(&answer, &sample);
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn list_workflow_users() {
-    let (request, users, sample) =
-        exchange("GET", "/workflows/{workflowId}/users", |c| async move {
+    let op = Operation::answered("GET", "/workflows/{workflowId}/users");
+    let users = op
+        .call("/workflows/wf_1/users", None, |c| async move {
             c.list_workflow_users("wf_1").await
         })
         .await;
-    assert_sent(&request, "/workflows/wf_1/users", None);
     assert_eq!(users.users[0].installed_version, Some(7));
-    assert_round_trips(&users, &sample);
+    op.assert_round_trips(&users);
 }
 
 #[tokio::test]
 async fn get_workflow_analytics() {
-    let (request, analytics, sample) =
-        exchange("GET", "/workflows/{workflowId}/analytics", |c| async move {
+    let op = Operation::answered("GET", "/workflows/{workflowId}/analytics");
+    let analytics = op
+        .call("/workflows/wf_1/analytics", None, |c| async move {
             c.get_workflow_analytics("wf_1").await
         })
         .await;
-    assert_sent(&request, "/workflows/wf_1/analytics", None);
     assert_eq!(analytics.total_workflow_runs, Some(7));
-    assert_round_trips(&analytics, &sample);
+    op.assert_round_trips(&analytics);
 }
 
 #[tokio::test]
 async fn list_workflow_logs() {
     // The seed's form: the user only.
-    let (request, logs, sample) = exchange("GET", "/workflows/{workflowId}/logs", |c| async move {
-        c.list_workflow_logs("wf_1", "usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/workflows/wf_1/logs?userId=usr_1", None);
+    let op = Operation::answered("GET", "/workflows/{workflowId}/logs");
+    let logs = op
+        .call("/workflows/wf_1/logs?userId=usr_1", None, |c| async move {
+            c.list_workflow_logs("wf_1", "usr_1").await
+        })
+        .await;
     let log = &logs.logs[0];
-    let entry = &sample["data"][0];
+    let entry = &op.sample["data"][0];
     assert_eq!(log.log_id, entry["executionId"]);
     assert_eq!(log.finished, Some(true));
     assert_eq!(
@@ -314,33 +285,35 @@ async fn list_workflow_logs() {
 
 #[tokio::test]
 async fn list_workflow_logs_page() {
-    let (request, logs, _) = exchange("GET", "/workflows/{workflowId}/logs", |c| async move {
-        let query = WorkflowLogsQuery::new()
-            .with_user_id("usr_1")
-            .with_page(3)
-            .with_limit(30)
-            .with_order(SortOrder::Ascending);
-        c.list_workflow_logs_page("wf_1", &query).await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/workflows/wf_1/logs?userId=usr_1&page=3&limit=30&order=asc",
-        None,
-    );
+    let op = Operation::answered("GET", "/workflows/{workflowId}/logs");
+    let logs = op
+        .call(
+            "/workflows/wf_1/logs?userId=usr_1&page=3&limit=30&order=asc",
+            None,
+            |c| async move {
+                let query = WorkflowLogsQuery::new()
+                    .with_user_id("usr_1")
+                    .with_page(3)
+                    .with_limit(30)
+                    .with_order(SortOrder::Ascending);
+                c.list_workflow_logs_page("wf_1", &query).await
+            },
+        )
+        .await;
     assert_eq!(logs.logs.len(), 1);
 
-    let (request, _, _) = exchange("GET", "/workflows/{workflowId}/logs", |c| async move {
+    let op = Operation::answered("GET", "/workflows/{workflowId}/logs");
+    op.call("/workflows/wf_1/logs", None, |c| async move {
         c.list_workflow_logs_page("wf_1", &WorkflowLogsQuery::new())
             .await
     })
     .await;
-    assert_sent(&request, "/workflows/wf_1/logs", None);
 }
 
 #[tokio::test]
 async fn list_workflow_logs_page_refuses_a_page_size_over_30_before_sending() {
-    let server = FaultServer::start().await;
+    let server = MockServer::start_async().await;
+    let any = any_request(&server).await;
     let client = tests::client(&server.base_url());
     for query in [
         WorkflowLogsQuery::new().with_limit(31),
@@ -356,20 +329,25 @@ async fn list_workflow_logs_page_refuses_a_page_size_over_30_before_sending() {
             "{query:?}: {error}"
         );
     }
-    assert_eq!(server.request_count(), 0);
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn list_workflow_errors() {
-    let (request, errors, sample) =
-        exchange("GET", "/workflows/{workflowId}/errors", |c| async move {
-            c.list_workflow_errors("wf_1", "usr_1").await
-        })
+    let op = Operation::answered("GET", "/workflows/{workflowId}/errors");
+    let errors = op
+        .call(
+            "/workflows/wf_1/errors?userId=usr_1",
+            None,
+            |c| async move { c.list_workflow_errors("wf_1", "usr_1").await },
+        )
         .await;
-    assert_sent(&request, "/workflows/wf_1/errors?userId=usr_1", None);
     let error = &errors.errors[0];
     assert_eq!(error.message.as_deref(), Some("message-1"));
-    assert_eq!(error.block.as_deref(), sample["data"][0]["block"].as_str());
+    assert_eq!(
+        error.block.as_deref(),
+        op.sample["data"][0]["block"].as_str()
+    );
     assert_eq!(
         error.occurred_at.unwrap().to_rfc3339(),
         "2025-09-01T10:00:00+00:00"
@@ -380,41 +358,37 @@ async fn list_workflow_errors() {
 
 #[tokio::test]
 async fn trigger_event() {
-    let (request, answer, sample) = exchange("POST", "/run/event", |c| async move {
-        c.trigger_event(
-            &TriggerEventRequest::new("usr_1", "order.created").with_data(json!({"n": 1})),
-        )
-        .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/run/event",
-        Some(json!({"userId": "usr_1", "event": "order.created", "data": {"n": 1}})),
-    );
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("POST", "/run/event");
+    let body = json!({"userId": "usr_1", "event": "order.created", "data": {"n": 1}});
+    let answer = op
+        .call("/run/event", Some(&body), |c| async move {
+            c.trigger_event(
+                &TriggerEventRequest::new("usr_1", "order.created").with_data(json!({"n": 1})),
+            )
+            .await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn run_workflow() {
-    let (request, answer, sample) = exchange("POST", "/run/workflow", |c| async move {
-        c.run_workflow(&RunWorkflowRequest::new("usr_1", "wf_1", "Sync orders"))
-            .await
-    })
-    .await;
-    assert_sent(
-        &request,
-        "/run/workflow",
-        Some(
-            json!({"userId": "usr_1", "workflowId": "wf_1", "workflowName": "Sync orders", "data": {}}),
-        ),
-    );
-    assert_round_trips(&answer, &sample);
+    let op = Operation::answered("POST", "/run/workflow");
+    let body =
+        json!({"userId": "usr_1", "workflowId": "wf_1", "workflowName": "Sync orders", "data": {}});
+    let answer = op
+        .call("/run/workflow", Some(&body), |c| async move {
+            c.run_workflow(&RunWorkflowRequest::new("usr_1", "wf_1", "Sync orders"))
+                .await
+        })
+        .await;
+    op.assert_round_trips(&answer);
 }
 
 #[tokio::test]
 async fn run_workflow_refuses_a_payload_that_is_not_an_object() {
-    let server = FaultServer::start().await;
+    let server = MockServer::start_async().await;
+    let any = any_request(&server).await;
     let request = RunWorkflowRequest::new("usr_1", "wf_1", "Sync").with_data(json!([1]));
     let error = tests::client(&server.base_url())
         .run_workflow(&request)
@@ -430,68 +404,68 @@ async fn run_workflow_refuses_a_payload_that_is_not_an_object() {
         ),
         "{error}"
     );
-    assert_eq!(server.request_count(), 0);
+    any.assert_calls_async(0).await;
 }
 
 #[tokio::test]
 async fn list_events() {
-    let (request, events, sample) =
-        exchange("GET", "/events", |c| async move { c.list_events().await }).await;
-    assert_sent(&request, "/events", None);
+    let op = Operation::answered("GET", "/events");
+    let events = op
+        .call("/events", None, |c| async move { c.list_events().await })
+        .await;
     assert_eq!(events.events[0].name.as_deref(), Some("name-1"));
-    assert_round_trips(&events, &sample);
+    op.assert_round_trips(&events);
 }
 
 // ---- Logs -----------------------------------------------------------------------------------
 
 #[tokio::test]
 async fn list_logs() {
-    let (request, page, sample) = exchange("GET", "/logs", |c| async move {
-        let query = LogQuery::new()
-            .with_filter(LogFilter::new(
-                LogColumn::Message,
-                FilterOperator::Equals,
-                "executionError",
-            ))
-            .with_workflow_id("wf_1")
-            .with_associated_user_id("usr_1")
-            .with_skip(0)
-            .with_limit(10)
-            .sorted_by(LogSortBy::CreatedAt, SortOrder::Descending);
-        c.list_logs(&query).await
-    })
-    .await;
     // The filters as the reference's sample request URL sends them, form-encoded.
     let filters = r#"[{"columns":{"value":"message"},"operators":{"value":"equals"},"userinput":{"value":"executionError"},"condition":{"value":"and"}}]"#;
     let encoded: String = form_urlencoded::byte_serialize(filters.as_bytes()).collect();
-    assert_sent(
-        &request,
-        &format!(
-            "/logs?filters={encoded}&workflowId=wf_1&associatedUserId=usr_1&skip=0&limit=10&sortBy=createdAt&sortOrder=desc"
-        ),
-        None,
+    let target = format!(
+        "/logs?filters={encoded}&workflowId=wf_1&associatedUserId=usr_1&skip=0&limit=10&sortBy=createdAt&sortOrder=desc"
     );
+    let op = Operation::answered("GET", "/logs");
+    let page = op
+        .call(&target, None, |c| async move {
+            let query = LogQuery::new()
+                .with_filter(LogFilter::new(
+                    LogColumn::Message,
+                    FilterOperator::Equals,
+                    "executionError",
+                ))
+                .with_workflow_id("wf_1")
+                .with_associated_user_id("usr_1")
+                .with_skip(0)
+                .with_limit(10)
+                .sorted_by(LogSortBy::CreatedAt, SortOrder::Descending);
+            c.list_logs(&query).await
+        })
+        .await;
     assert_eq!(page.pagination.get().unwrap().current_page, Some(7));
-    assert_round_trips(&page, &sample);
+    op.assert_round_trips(&page);
 
-    let (request, _, _) = exchange("GET", "/logs", |c| async move {
+    let op = Operation::answered("GET", "/logs");
+    op.call("/logs", None, |c| async move {
         c.list_logs(&LogQuery::new()).await
     })
     .await;
-    assert_sent(&request, "/logs", None);
 }
 
 // ---- Integrations ---------------------------------------------------------------------------
 
 #[tokio::test]
 async fn list_integrations() {
-    let (request, list, sample) = exchange("GET", "/integrations", |c| async move {
-        c.list_integrations("usr_1").await
-    })
-    .await;
-    assert_sent(&request, "/integrations?userId=usr_1", None);
+    let op = Operation::answered("GET", "/integrations");
+    let list = op
+        .call("/integrations?userId=usr_1", None, |c| async move {
+            c.list_integrations("usr_1").await
+        })
+        .await;
     let integration = &list.integrations[0];
-    let expected = &sample["data"][0];
+    let expected = &op.sample["data"][0];
     assert_eq!(integration.integration_id, expected["integrationId"]);
     assert_eq!(integration.name.as_deref(), Some("primaryConnector-1"));
     assert_eq!(integration.icon_url.as_deref(), Some("icon-1"));
@@ -501,13 +475,13 @@ async fn list_integrations() {
 
 #[tokio::test]
 async fn get_integration() {
-    let (request, integration, sample) =
-        exchange("GET", "/integrations/{integrationId}", |c| async move {
+    let op = Operation::answered("GET", "/integrations/{integrationId}");
+    let integration = op
+        .call("/integrations/int%201?userId=usr_1", None, |c| async move {
             c.get_integration("int 1", "usr_1").await
         })
         .await;
-    assert_sent(&request, "/integrations/int%201?userId=usr_1", None);
-    let expected = &sample["data"];
+    let expected = &op.sample["data"];
     let integration = integration.into_inner();
     assert_eq!(integration.integration_id, expected["integrationId"]);
     assert_eq!(integration.app.as_deref(), Some("app-1"));

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::{Arc, LazyLock, Mutex};
 
+use alloy_api::RetryPolicy;
 use alloy_api::prelude::*;
-use alloy_api::{Client, RetryPolicy};
 use serde_json::json;
 use tests::{FaultServer, Reply};
 use tracing::field::{Field, Visit};
@@ -14,7 +14,6 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
-const KEY: &str = "sk_trace_secret_key_123";
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.secret-token-payload.sig";
 
 /// A span as the subscriber saw it: its name and the final value of every field.
@@ -165,19 +164,10 @@ fn start_server() -> FaultServer {
     server
 }
 
-fn client(server: &FaultServer) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
-
 #[test]
 fn a_call_is_one_span_with_the_http_client_fields() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, result) = traced(|| async { client.list_workflow_logs("wf_1", "usr_1").await });
     result.unwrap();
     let spans = capture.call_spans();
@@ -199,7 +189,7 @@ fn a_call_is_one_span_with_the_http_client_fields() {
 #[test]
 fn a_failed_call_records_the_status_as_error_type() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, result) = traced(|| async { client.generate_user_token("nobody").await });
     assert!(result.unwrap_err().is_not_found());
     let spans = capture.call_spans();
@@ -212,7 +202,7 @@ fn a_failed_call_records_the_status_as_error_type() {
 #[test]
 fn an_invalid_argument_is_traced_without_a_request() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, result) = traced(|| async { client.generate_user_token("..").await });
     assert!(matches!(
         result.unwrap_err(),
@@ -230,9 +220,7 @@ fn an_invalid_argument_is_traced_without_a_request() {
 fn retries_are_counted_on_the_span() {
     let server = serve();
     server.route("GET", "/integrations", Reply::untyped(503, ""));
-    let client = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
+    let client = tests::builder(&server.base_url())
         .retry_policy(RetryPolicy::default().with_max_retries(2).with_backoff(
             std::time::Duration::from_millis(1),
             std::time::Duration::from_millis(2),
@@ -258,7 +246,7 @@ fn retries_are_counted_on_the_span() {
 #[test]
 fn no_key_or_token_appears_in_traces() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, _) = traced(|| async {
         let token = client.generate_user_token("usr_1").await.unwrap();
         assert_eq!(token.token, TOKEN);
@@ -271,7 +259,7 @@ fn no_key_or_token_appears_in_traces() {
         "nothing captured"
     );
     assert!(
-        !everything.contains(KEY),
+        !everything.contains(tests::TEST_KEY),
         "the API key leaked: {everything}"
     );
     assert!(
@@ -295,7 +283,7 @@ fn events_at(capture: &Capture, level: &str, text: &str) -> usize {
 fn a_call_dropped_while_in_flight_marks_its_span_as_cancelled() {
     let server = serve();
     server.route("GET", "/users/slow/token", Reply::stall());
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, ()) = traced(|| async {
         let call = client.generate_user_token("slow");
         tokio::select! {
@@ -320,7 +308,7 @@ fn a_call_dropped_while_in_flight_marks_its_span_as_cancelled() {
 #[test]
 fn a_call_dropped_before_it_was_polled_marks_its_span_as_cancelled() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, ()) = traced(|| async {
         drop(client.generate_user_token("usr_1"));
     });
@@ -334,7 +322,7 @@ fn a_call_dropped_before_it_was_polled_marks_its_span_as_cancelled() {
 #[test]
 fn a_finished_call_is_not_marked_cancelled() {
     let server = start_server();
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, ()) = traced(|| async {
         client.generate_user_token("usr_1").await.unwrap();
         let _ = client.generate_user_token("nobody").await;
@@ -351,7 +339,7 @@ fn a_finished_call_is_not_marked_cancelled() {
 fn an_api_4xx_logs_at_debug_and_a_5xx_at_warn() {
     let server = start_server();
     server.route("GET", "/integrations", Reply::untyped(503, ""));
-    let client = client(&server);
+    let client = tests::client_without_retries(&server.base_url());
     let (capture, ()) = traced(|| async {
         assert!(
             client
@@ -379,12 +367,7 @@ fn transport_failures_and_timeouts_log_at_warn_with_their_causes() {
         .local_addr()
         .unwrap()
         .port();
-    let refused = Client::builder()
-        .api_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let refused = tests::client_without_retries(&format!("http://127.0.0.1:{port}"));
     let (capture, ()) = traced(|| async {
         let error = refused.list_integrations("usr_1").await.unwrap_err();
         assert!(
@@ -400,9 +383,7 @@ fn transport_failures_and_timeouts_log_at_warn_with_their_causes() {
 
     let server = serve();
     server.route("GET", "/integrations", Reply::stall());
-    let slow = Client::builder()
-        .api_key(KEY)
-        .base_url(server.base_url())
+    let slow = tests::builder(&server.base_url())
         .timeout(std::time::Duration::from_millis(50))
         .retry_policy(RetryPolicy::none())
         .build()
