@@ -9,6 +9,7 @@ use http::header::HeaderValue;
 use reqwest::Url;
 
 use crate::client::{BEARER, Client, Http, Inner, client_headers};
+use crate::observe::Observer;
 use crate::redact::{ApiKey, RedactedUrl};
 use crate::{Error, RetryPolicy};
 
@@ -58,6 +59,11 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Configures and builds a [`Client`].
 ///
+/// Its setters are named after what they set (`timeout`, `retry_policy`), as reqwest's
+/// builder's are; the values the crate builds by chaining (a [`RetryPolicy`], a request or
+/// query model) and the views of a built client ([`Client::with_timeout`]) use `with_*`,
+/// since each returns a new value rather than configuring this builder.
+///
 /// ```
 /// use std::time::Duration;
 /// use alloy_api::{Client, RetryPolicy};
@@ -102,6 +108,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     proxy: Proxy,
     http: Option<Http>,
+    observer: Option<Arc<dyn Observer>>,
 }
 
 /// Which proxy the client the builder makes goes through.
@@ -137,6 +144,7 @@ impl fmt::Debug for ClientBuilder {
                 },
             )
             .field("http_client", &self.http.as_ref().map(Http::kind))
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }
@@ -283,6 +291,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the [`Observer`] told of every call (operation, status, headers, request id,
+    /// duration, retries): the place for metrics and rate-limit tracking. None unless set,
+    /// and then a call pays nothing for it.
+    #[must_use]
+    pub fn observer(mut self, observer: impl Observer) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Builds the client, checking the configuration.
     ///
     /// Unless an [`http_client`](Self::http_client) is given, the client speaks TLS through
@@ -353,6 +370,8 @@ impl ClientBuilder {
         };
 
         Ok(Client {
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -360,8 +379,7 @@ impl ClientBuilder {
                 headers,
                 json_headers,
                 connect_timeout,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                retry: self.retry.unwrap_or_default(),
+                observer: self.observer,
                 max_response_bytes: self
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),

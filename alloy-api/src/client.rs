@@ -17,6 +17,7 @@ use crate::builder::{
     API_KEY_ENV, API_VERSION_ENV, API_VERSION_HEADER, BASE_URL_ENV, ClientBuilder,
 };
 use crate::error::TimeoutKind;
+use crate::observe::{CallRecord, Observer};
 use crate::redact::redact_secret;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
 use crate::{Error, RawResponse, Request, Transport};
@@ -45,6 +46,12 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// How long one attempt may take: the client's own, or a view's
+    /// ([`with_timeout`](Client::with_timeout)).
+    pub(crate) timeout: Duration,
+    /// The retry policy: the client's own, or a view's
+    /// ([`with_retry_policy`](Client::with_retry_policy)).
+    pub(crate) retry: RetryPolicy,
 }
 
 pub(crate) struct Inner {
@@ -60,9 +67,9 @@ pub(crate) struct Inner {
     /// The same and `Content-Type: application/json`, for a request with a body.
     pub(crate) json_headers: HeaderMap,
     pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    /// Told of every call, when set.
+    pub(crate) observer: Option<Arc<dyn Observer>>,
 }
 
 /// The HTTP client an attempt goes through.
@@ -145,6 +152,43 @@ impl Client {
             builder = builder.api_version(version);
         }
         builder.build()
+    }
+
+    /// Returns a view of this client whose calls may take `timeout` per attempt instead of
+    /// the configured one ([`ClientBuilder::timeout`]): for one slow call, say. The view
+    /// shares everything else with this client, its connection pool included, and costs a
+    /// clone; the whole call stays bounded by the retry policy's deadline.
+    ///
+    /// ```
+    /// # async fn run(client: alloy_api::Client) -> alloy_api::Result<()> {
+    /// use std::time::Duration;
+    /// use alloy_api::prelude::*;
+    ///
+    /// let page = client
+    ///     .with_timeout(Duration::from_secs(90))
+    ///     .list_logs(&alloy_api::models::LogQuery::new())
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// Returns a view of this client whose calls follow `policy` instead of the configured
+    /// retry policy ([`ClientBuilder::retry_policy`]): [`RetryPolicy::none`] for a call the
+    /// caller retries itself, or a longer deadline for one batch job. The view shares
+    /// everything else with this client, its connection pool included, and costs a clone.
+    #[must_use]
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Client {
+        Client {
+            retry: policy,
+            ..self.clone()
+        }
     }
 
     /// Returns the base URL every endpoint path is appended to, as the builder checked and
@@ -385,35 +429,56 @@ impl Transport for Client {
         if let Some(error) = request.take_error() {
             return Err(error);
         }
+        let started = Instant::now();
+        let mut retries = 0u32;
+        let result = self.send(&request, started, &mut retries).await;
+        self.finished(&request, started, retries, &result);
+        result.map(|mut response| {
+            response.body = redact_secret(response.body, self.key());
+            response
+        })
+    }
+}
+
+impl Client {
+    /// Sends `request` until an attempt succeeds or the retry policy says stop, counting the
+    /// retries in `retries`.
+    async fn send(
+        &self,
+        request: &Request,
+        started: Instant,
+        retries: &mut u32,
+    ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
-        let span = request.span();
         if let Some(host) = inner.base_url.host_str() {
-            span.record("server.address", host);
+            request.span().record("server.address", host);
         }
         // The first attempt takes this URL; a retry, which is rare, writes it again.
-        let mut url = Some(self.url(&request)?);
+        let mut url = Some(self.url(request)?);
         let idempotent = request.endpoint().idempotent();
-        let policy = &inner.retry;
-        let started = Instant::now();
+        let policy = &self.retry;
         let deadline = after(started, policy.deadline);
         let mut now = started;
-        let mut retries = 0u32;
-        let last = loop {
+        loop {
             // One timer per attempt, for whichever limit ends first: the attempt's timeout
             // (connect, send, the whole body) or the call's deadline.
-            let attempt_ends = after(now, inner.timeout);
+            let attempt_ends = after(now, self.timeout);
             let this_url = match url.take() {
                 Some(url) => url,
-                None => self.url(&request)?,
+                None => self.url(request)?,
             };
-            let attempt = self.attempt(&request, this_url);
+            let attempt = self.attempt(request, this_url);
             let result = match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
                 Ok(result) => result,
                 Err(_) if attempt_ends <= deadline => Err((
                     Outcome::Lost,
-                    Error::timeout(TimeoutKind::Attempt, inner.timeout),
+                    Error::timeout(TimeoutKind::Attempt, self.timeout),
                 )),
-                Err(_) => return Err(Error::timeout(TimeoutKind::Call, policy.deadline)),
+                Err(_) => {
+                    // The attempt under way when the deadline passed was lost.
+                    let error = Error::timeout(TimeoutKind::Call, policy.deadline);
+                    return Err(error.judged(Outcome::Lost, idempotent));
+                }
             };
             // What to return if this attempt is the last one: a non-2xx response stays a
             // response, so the runtime maps every status to an error in one place.
@@ -429,29 +494,44 @@ impl Transport for Client {
             let attempt = Attempt {
                 outcome,
                 idempotent,
-                retries,
+                retries: *retries,
                 retry_after: server_wait,
                 remaining: deadline.saturating_duration_since(Instant::now()),
             };
             let wait = match decide(policy, attempt, fastrand::f64()) {
                 Decision::Retry(wait) => wait,
-                Decision::Stop => break last,
+                Decision::Stop => return last,
             };
-            retries += 1;
-            span.record("retries", retries);
+            *retries += 1;
             tracing::info!(
-                retry = retries,
+                retry = *retries,
                 wait_ms = wait.as_millis() as u64,
                 outcome = ?outcome,
                 "retrying"
             );
             tokio::time::sleep(wait).await;
             now = Instant::now();
-        };
-        last.map(|mut response| {
-            response.body = redact_secret(response.body, self.key());
-            response
-        })
+        }
+    }
+
+    /// Records what a finished call's span and observer need, once: the count of retries,
+    /// and the outcome for the observer, when there is one.
+    fn finished(
+        &self,
+        request: &Request,
+        started: Instant,
+        retries: u32,
+        result: &Result<RawResponse, Error>,
+    ) {
+        request.span().record("retries", retries);
+        if let Some(observer) = &self.inner.observer {
+            observer.on_call(&CallRecord {
+                endpoint: request.endpoint(),
+                result,
+                duration: started.elapsed(),
+                retries,
+            });
+        }
     }
 }
 
@@ -473,8 +553,9 @@ impl fmt::Debug for Client {
             .field("http_client", &self.inner.http.kind())
             .field("api_key", &"<redacted>")
             .field("connect_timeout", &self.inner.connect_timeout)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("observer", &self.inner.observer.is_some())
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .finish_non_exhaustive()
     }

@@ -70,7 +70,7 @@
 //! | `server.address` | the host the [`Client`] sent to (recorded by the transport) |
 //! | `http.response.status_code` | the status of the last answer, when there was one |
 //! | `error.type` | unset on success; else the status code of an API error (`404`), or `timeout`, `transport`, `decode`, `response_too_large`, `invalid_argument`, `config`, or `cancelled` for a call whose future was dropped before it finished |
-//! | `retries` | how many times the [`Client`] retried the call |
+//! | `retries` | how many times the [`Client`] retried the call, recorded once, when the call ends |
 //! | `duration_ms` | the call's duration, retries included (or until it was dropped) |
 //!
 //! Its events, inside the span:
@@ -89,6 +89,7 @@ mod api;
 mod builder;
 mod client;
 mod error;
+mod observe;
 mod paginate;
 mod redact;
 mod request;
@@ -111,6 +112,7 @@ pub use api::{
     AlloyApi, AnalyticsApi, CredentialsApi, EventsApi, InstallationsApi, IntegrationsApi, LogsApi,
     RunsApi, UsersApi, WorkflowsApi,
 };
+pub use observe::{CallRecord, Observer};
 pub use paginate::Paginated;
 
 /// Everything a caller needs in scope, in one import: `use alloy_api::prelude::*;`.

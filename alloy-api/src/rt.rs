@@ -255,7 +255,7 @@ fn call_span(request: &mut Request) -> tracing::Span {
         server.address = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
         error.type = tracing::field::Empty,
-        retries = 0u32,
+        retries = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
     request.set_span(span.clone());

@@ -17,6 +17,7 @@ mod lenient;
 mod lints;
 mod load;
 mod mock;
+mod observe;
 mod official_operation;
 mod pagination;
 mod pass;

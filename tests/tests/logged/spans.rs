@@ -241,6 +241,12 @@ fn retries_are_counted_on_the_span() {
     assert_eq!(spans.len(), 1);
     assert_eq!(spans[0].fields["retries"], "2");
     assert_eq!(spans[0].fields["error.type"], "503");
+    // Recorded once, when the call ends: a fmt line shows the count once, not each step.
+    let text = capture.0.lock().unwrap().events.last().cloned().unwrap();
+    assert!(text.contains("retries=2"), "{text}");
+    for line in text.lines() {
+        assert!(line.matches("retries=").count() <= 1, "{line}");
+    }
 }
 
 #[test]
