@@ -27,8 +27,8 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 
 /// A client for the Alloy Embedded API.
 ///
-/// Cheap to clone (one `Arc`), `Send + Sync`, and sharing one connection pool (its
-/// `reqwest::Client`'s) between its clones: build one at start-up and pass clones around.
+/// Cheap to clone (an `Arc` and its timeout and retry policy), `Send + Sync`, and sharing one
+/// connection pool (its `reqwest::Client`'s) between its clones: build one at start-up and pass clones around.
 /// Call the API through the traits of [`prelude`](crate::prelude).
 ///
 /// ```no_run

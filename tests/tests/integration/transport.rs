@@ -410,8 +410,9 @@ async fn the_last_of_proxy_and_no_proxy_wins() {
     assert_eq!(server.request_count(), 2);
 }
 
-/// The environment's proxy variables, in a child process of this test binary: a process's
-/// environment is shared by every test thread, so only a process of its own may set it.
+/// The environment's proxy variables (and `Client::from_env`'s), in a child process of this
+/// test binary: a process's environment is shared by every test thread, so only a process of
+/// its own may set it.
 #[test]
 fn proxies_from_the_environment_are_read_as_reqwest_reads_them() {
     let output = std::process::Command::new(std::env::current_exe().unwrap())
@@ -428,6 +429,9 @@ fn proxies_from_the_environment_are_read_as_reqwest_reads_them() {
         .env_remove("https_proxy")
         .env_remove("ALL_PROXY")
         .env_remove("all_proxy")
+        .env_remove("ALLOY_API_KEY")
+        .env_remove("ALLOY_BASE_URL")
+        .env_remove("ALLOY_API_VERSION")
         .output()
         .unwrap();
     let text = format!(
@@ -437,6 +441,13 @@ fn proxies_from_the_environment_are_read_as_reqwest_reads_them() {
     );
     assert!(output.status.success(), "{text}");
     assert!(text.contains("1 passed"), "{text}");
+}
+
+/// Sets an environment variable of the child process.
+fn set_env(name: &str, value: impl AsRef<std::ffi::OsStr>) {
+    // SAFETY: the child process runs one test, and nothing else in it reads or writes the
+    // environment while it does.
+    unsafe { std::env::set_var(name, value) }
 }
 
 /// The body of [`proxies_from_the_environment_are_read_as_reqwest_reads_them`]; ignored in a
@@ -449,13 +460,8 @@ fn environment_proxies_in_a_process_of_their_own() {
         let server = FaultServer::start().await;
         server.set_fallback(token());
         let proxy = LoopbackProxy::start().await;
-        let set = |name: &str, value: &str| {
-            // SAFETY: this process runs this one test, and nothing else in it reads or
-            // writes the environment while it does.
-            unsafe { std::env::set_var(name, value) }
-        };
-        set("HTTP_PROXY", &proxy.url(None));
-        set("http_proxy", &proxy.url(None));
+        set_env("HTTP_PROXY", &proxy.url(None));
+        set_env("http_proxy", &proxy.url(None));
 
         // Proxied, loopback or not, as curl and reqwest do without NO_PROXY.
         let from_env = || their_builder(&server.base_url()).build().unwrap();
@@ -474,10 +480,32 @@ fn environment_proxies_in_a_process_of_their_own() {
         assert_eq!(proxy.seen().len(), 1);
 
         // NO_PROXY excludes the host.
-        set("NO_PROXY", "127.0.0.1");
+        set_env("NO_PROXY", "127.0.0.1");
         from_env().generate_user_token("usr_1").await.unwrap();
         assert_eq!(proxy.seen().len(), 1);
         assert_eq!(server.request_count(), 2);
+
+        // Client::from_env: only an absent variable is unset; one that is not Unicode is a
+        // configuration error, never the default service with the real key.
+        use std::os::unix::ffi::OsStrExt;
+        let not_unicode = std::ffi::OsStr::from_bytes(b"https://\xff.example");
+        set_env("ALLOY_API_KEY", TEST_KEY);
+        set_env("ALLOY_BASE_URL", not_unicode);
+        let err = Client::from_env().unwrap_err();
+        assert!(
+            matches!(err, Error::Config { .. }) && err.to_string().contains("ALLOY_BASE_URL"),
+            "{err}"
+        );
+        set_env("ALLOY_BASE_URL", &server.base_url());
+        set_env("ALLOY_API_VERSION", not_unicode);
+        let err = Client::from_env().unwrap_err();
+        assert!(err.to_string().contains("ALLOY_API_VERSION"), "{err}");
+        // SAFETY: as in `set_env`.
+        unsafe { std::env::remove_var("ALLOY_API_VERSION") };
+        Client::from_env().unwrap();
+        set_env("ALLOY_API_KEY", not_unicode);
+        let err = Client::from_env().unwrap_err();
+        assert!(err.to_string().contains("not valid Unicode"), "{err}");
     });
 }
 
