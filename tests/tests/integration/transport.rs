@@ -460,8 +460,8 @@ fn environment_proxies_in_a_process_of_their_own() {
         let server = FaultServer::start().await;
         server.set_fallback(token());
         let proxy = LoopbackProxy::start().await;
-        set_env("HTTP_PROXY", &proxy.url(None));
-        set_env("http_proxy", &proxy.url(None));
+        set_env("HTTP_PROXY", proxy.url(None));
+        set_env("http_proxy", proxy.url(None));
 
         // Proxied, loopback or not, as curl and reqwest do without NO_PROXY.
         let from_env = || their_builder(&server.base_url()).build().unwrap();
@@ -496,7 +496,7 @@ fn environment_proxies_in_a_process_of_their_own() {
             matches!(err, Error::Config { .. }) && err.to_string().contains("ALLOY_BASE_URL"),
             "{err}"
         );
-        set_env("ALLOY_BASE_URL", &server.base_url());
+        set_env("ALLOY_BASE_URL", server.base_url());
         set_env("ALLOY_API_VERSION", not_unicode);
         let err = Client::from_env().unwrap_err();
         assert!(err.to_string().contains("ALLOY_API_VERSION"), "{err}");
