@@ -176,7 +176,7 @@ use tokio::task::JoinHandle;
 pub use contract::{Contract, UnknownContract};
 pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use infra::error::StateError;
-pub use infra::faults::Fault;
+pub use infra::faults::{Chaos, Fault, FaultKind};
 pub use infra::state::SandboxState;
 pub use infra::tokens::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
@@ -319,6 +319,12 @@ impl Sandbox {
     /// Removes every queued fault.
     pub fn clear_faults(&self) {
         self.state.clear_faults();
+    }
+
+    /// Draws faults for every following call from `chaos`, or stops with `None`; see
+    /// [`Chaos`] and [`SandboxState::set_chaos`].
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.state.set_chaos(chaos);
     }
 
     /// Returns a handle on the sandbox's state, for seeding and inspecting it from Rust.
