@@ -61,7 +61,10 @@ async fn a_reset_before_the_response_sends_no_byte_and_has_no_effect() {
     assert_eq!(state.user_count(), 0);
     assert_eq!(state.request_count(Operation::CreateUser), 1);
     assert_eq!(state.served_count(Operation::CreateUser), 0);
-    assert_eq!(state.injected_fault_count(FaultKind::ResetBeforeResponse), 1);
+    assert_eq!(
+        state.injected_fault_count(FaultKind::ResetBeforeResponse),
+        1
+    );
     // The next call is served normally.
     h.create_user("alice").await;
     assert_eq!(state.served_count(Operation::CreateUser), 1);
@@ -79,7 +82,11 @@ async fn a_reset_mid_body_applies_the_effect_and_cuts_the_body_in_half() {
     assert!(announced > 2, "{head}");
     assert_eq!(body.len(), announced / 2, "{head}");
     let state = h.state();
-    assert_eq!(state.user_count(), 1, "the user was created before the reset");
+    assert_eq!(
+        state.user_count(),
+        1,
+        "the user was created before the reset"
+    );
     assert_eq!(state.served_count(Operation::CreateUser), 1);
     assert_eq!(state.injected_fault_count(FaultKind::ResetMidBody), 1);
 }

@@ -60,11 +60,12 @@ const REPEAT_REFUSED: [(Operation, u16); 4] = [
 /// The fault mix of the soak: 5% status faults split over 503 and 429 with `Retry-After` 0
 /// and 1 s, 1% resets before the response, 1% resets mid-body, 0-20 ms latency.
 fn mix() -> Chaos {
-    let status = [(503, 0), (503, 1), (429, 0), (429, 1)]
-        .into_iter()
-        .fold(Chaos::new(SEED), |chaos, (code, seconds)| {
+    let status = [(503, 0), (503, 1), (429, 0), (429, 1)].into_iter().fold(
+        Chaos::new(SEED),
+        |chaos, (code, seconds)| {
             chaos.with_fault(0.0125, Fault::status(code).with_retry_after(seconds))
-        });
+        },
+    );
     status
         .with_fault(0.01, Fault::reset_before_response())
         .with_fault(0.01, Fault::reset_mid_body())
@@ -190,7 +191,11 @@ async fn ten_thousand_calls_under_faults_lose_nothing_and_duplicate_nothing() {
             }
         }
     }
-    assert!(calls.len() >= TASKS * CALLS_PER_TASK, "{} calls", calls.len());
+    assert!(
+        calls.len() >= TASKS * CALLS_PER_TASK,
+        "{} calls",
+        calls.len()
+    );
     for operation in Operation::ALL {
         assert!(ok.contains_key(&operation), "{operation} never succeeded");
     }
