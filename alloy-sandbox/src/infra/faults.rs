@@ -74,6 +74,18 @@ pub(crate) enum Action {
     MalformedBody,
 }
 
+impl Action {
+    fn kind(self) -> FaultKind {
+        match self {
+            Action::Serve => FaultKind::Delay,
+            Action::Status(_) => FaultKind::Status,
+            Action::ResetBeforeResponse => FaultKind::ResetBeforeResponse,
+            Action::ResetMidBody => FaultKind::ResetMidBody,
+            Action::MalformedBody => FaultKind::MalformedBody,
+        }
+    }
+}
+
 /// The kinds of fault the sandbox injects, as [`SandboxState::injected_fault_count`] counts
 /// them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -198,13 +210,7 @@ impl Fault {
 
     /// Returns the kind of the fault.
     pub fn kind(&self) -> FaultKind {
-        match self.action {
-            Action::Serve => FaultKind::Delay,
-            Action::Status(_) => FaultKind::Status,
-            Action::ResetBeforeResponse => FaultKind::ResetBeforeResponse,
-            Action::ResetMidBody => FaultKind::ResetMidBody,
-            Action::MalformedBody => FaultKind::MalformedBody,
-        }
+        self.action.kind()
     }
 
     pub(crate) fn matches(&self, operation: Operation) -> bool {
@@ -365,22 +371,11 @@ impl FaultHit {
         }
     }
 
-    fn kind(self) -> FaultKind {
-        Fault {
-            action: self.action,
-            retry_after: None,
-            delay: None,
-            remaining: 0,
-            operation: None,
-        }
-        .kind()
-    }
-
     /// Applies the fault to one call of `operation`: waits out its delay, then answers its
     /// status, resets the connection, or lets the call be served (and broken afterwards).
     pub(crate) async fn apply(self, state: &SandboxState, operation: Operation) -> Applied {
         tracing::debug!(%operation, fault = ?self, "sandbox applies an injected fault");
-        state.shared.fault_counts[self.kind().index()].fetch_add(1, Ordering::SeqCst);
+        state.shared.fault_counts[self.action.kind().index()].fetch_add(1, Ordering::SeqCst);
         if let Some(delay) = self.delay {
             tokio::time::sleep(delay).await;
         }

@@ -1,7 +1,8 @@
 //! The sandbox under load, through the client: 256 tasks at once, each walking every one of
 //! the 38 operations for a user of its own (41 calls, 10,496 in all), on one shared client.
 //! Nothing is lost (every call answers, and the sandbox counted exactly the calls made, per
-//! operation) and the state adds up afterwards.
+//! operation) and the state adds up afterwards. The chaos soak (`chaos.rs`) runs the same
+//! walk under faults.
 //!
 //! The figures (calls, time, throughput, latency percentiles) are printed:
 //! `cargo test -p tests --test integration load -- --nocapture`. They are figures, not
