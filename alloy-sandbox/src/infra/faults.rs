@@ -287,7 +287,8 @@ impl Chaos {
     }
 
     /// Delays every call by a duration drawn uniformly from `range` (to the microsecond),
-    /// before any fault of the call.
+    /// before any fault of the call; a range whose end is before its start delays by its
+    /// start.
     #[must_use]
     pub fn with_latency(mut self, range: RangeInclusive<Duration>) -> Self {
         self.latency = Some(range);
