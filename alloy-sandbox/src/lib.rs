@@ -151,6 +151,25 @@
 //!   and needs the app's properties as extra query parameters.
 //! * [`Fault`]s injected with [`Sandbox::inject_fault`] make the next calls fail or wait, and
 //!   [`SandboxState::request_count`] tells how many calls each [`Operation`] received.
+//!
+//! # Faults
+//!
+//! A [`Fault`] is one of these kinds ([`FaultKind`]), after an optional delay:
+//!
+//! | Fault | The call | The client sees |
+//! |---|---|---|
+//! | [`Fault::status`] (with [`Fault::with_retry_after`]) | not served | the error status, an `ErrorResponse` body, `Retry-After` if set |
+//! | [`Fault::delay`] | served after the delay | the normal answer, late |
+//! | [`Fault::reset_before_response`] | read, not served | the connection closed without a byte of answer |
+//! | [`Fault::reset_mid_body`] | served: its effect is applied | the head (with the whole `Content-Length`) and half the body, then the connection closed |
+//! | [`Fault::malformed_body`] | served: its effect is applied | the status and headers, and the first half of the body (not valid JSON) |
+//!
+//! [`Sandbox::inject_fault`] queues a fault for the next calls; [`Sandbox::set_chaos`] draws
+//! faults for every call from a seeded [`Chaos`]: a probability per fault, for one operation
+//! or all, and a latency range. The same seed and the same order of calls draw the same
+//! faults. [`SandboxState::served_count`] counts the calls that took effect, so a test can
+//! tell a lost answer's effect from a call never served, and
+//! [`SandboxState::injected_fault_count`] the faults applied of each kind.
 
 #![deny(missing_docs)]
 
@@ -176,7 +195,7 @@ use tokio::task::JoinHandle;
 pub use contract::{Contract, UnknownContract};
 pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use infra::error::StateError;
-pub use infra::faults::Fault;
+pub use infra::faults::{Chaos, Fault, FaultKind};
 pub use infra::state::SandboxState;
 pub use infra::tokens::{Claims, TokenError};
 pub use operations::{Operation, UnknownOperation};
@@ -319,6 +338,12 @@ impl Sandbox {
     /// Removes every queued fault.
     pub fn clear_faults(&self) {
         self.state.clear_faults();
+    }
+
+    /// Draws faults for every following call from `chaos`, or stops with `None`; see
+    /// [`Chaos`] and [`SandboxState::set_chaos`].
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.state.set_chaos(chaos);
     }
 
     /// Returns a handle on the sandbox's state, for seeding and inspecting it from Rust.

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::contract::Contract;
 use crate::infra::error::StateError;
+use crate::infra::faults::Applied;
 use crate::infra::state::SandboxState;
 use crate::operations::Operation;
 use crate::resources::{
@@ -135,19 +136,45 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 // ---- The request pipeline -------------------------------------------------------------
 
 impl App {
-    /// Serves one call of `operation`: counts it, reads the body, applies a queued fault,
-    /// checks the API key and finally runs the operation's [`handler`].
+    /// Serves one call of `operation`: counts it, reads the body, applies its fault (queued
+    /// or drawn by the chaos), answers it with [`answer`](Self::answer), counts a success
+    /// and breaks the response if the fault says so.
     async fn serve(&self, operation: Operation, path: PathParams, request: Request) -> Response {
         self.state.record_request(operation);
         let (parts, body) = request.into_parts();
         // The body is read before anything is answered, so that no answer leaves unread
         // bytes behind on a connection the client may want to reuse.
         let body = read_body(body, self.body_limit).await;
-        if let Some(fault) = self.state.take_fault(operation)
-            && let Some(response) = fault.apply(operation).await
-        {
-            return response;
+        let (latency, fault) = self.state.take_fault(operation);
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
         }
+        let breakage = match fault {
+            Some(fault) => match fault.apply(&self.state, operation).await {
+                Applied::Answer(response) => return response,
+                Applied::Serve(breakage) => breakage,
+            },
+            None => None,
+        };
+        let response = self.answer(operation, path, parts, body);
+        if response.status().is_success() {
+            self.state.record_served(operation);
+        }
+        match breakage {
+            Some(breakage) => breakage.apply(response).await,
+            None => response,
+        }
+    }
+
+    /// Checks the API key and the contract's headers, then runs the operation's
+    /// [`handler`].
+    fn answer(
+        &self,
+        operation: Operation,
+        path: PathParams,
+        parts: http::request::Parts,
+        body: Result<Bytes, ApiError>,
+    ) -> Response {
         let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
         if !anonymous && let Err(error) = self.authenticate(&parts.headers) {
             return error.into_response();

@@ -4,6 +4,7 @@
 //! Each resource's operations are tested beside it (`crate::resources::*::tests`); the
 //! harness they all share is in [`harness`].
 
+mod faults;
 pub(crate) mod harness;
 
 use harness::*;

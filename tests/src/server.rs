@@ -37,6 +37,8 @@ enum Kind {
     Stall,
     /// Close the connection without a byte.
     Close,
+    /// These bytes as they are instead of an HTTP answer, then close.
+    Raw(Vec<u8>),
 }
 
 impl Reply {
@@ -109,6 +111,15 @@ impl Reply {
     pub fn close() -> Self {
         Self {
             kind: Kind::Close,
+            ..Self::status(200)
+        }
+    }
+
+    /// Answers `bytes` as they are, whatever they are (such as a status line that is not
+    /// HTTP), and closes the connection.
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            kind: Kind::Raw(bytes.into()),
             ..Self::status(200)
         }
     }
@@ -437,6 +448,11 @@ async fn respond(stream: &mut TcpStream, reply: &Reply, shared: &Shared) -> Resu
             Err(())
         }
         Kind::Close => Err(()),
+        Kind::Raw(ref bytes) => {
+            let _ = stream.write_all(bytes).await;
+            let _ = stream.shutdown().await;
+            Err(())
+        }
     }
 }
 

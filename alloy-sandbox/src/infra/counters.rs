@@ -1,4 +1,5 @@
-//! The request counters: how many calls each operation received.
+//! The request counters: how many calls each operation received, and how many of them it
+//! served with a success (the calls whose effect is applied).
 
 use std::sync::atomic::Ordering;
 
@@ -27,9 +28,31 @@ impl SandboxState {
             .sum()
     }
 
-    /// Sets every request counter back to zero.
+    /// Counts one call of `operation` its handler served with a success status.
+    pub(crate) fn record_served(&self, operation: Operation) {
+        self.shared.served_counts[operation.index()].fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Returns how many calls of `operation` the sandbox served with a success (2xx) status:
+    /// the calls whose effect on the state was applied, whether or not their answer then
+    /// reached the client whole.
+    ///
+    /// Calls answered by a status fault, reset before the response, refused (401, 400, 404,
+    /// ...) do not count; calls reset in the middle of the body or answered with a malformed
+    /// body do. For an operation that creates something, the difference with the successes a
+    /// client saw is what its lost answers created.
+    pub fn served_count(&self, operation: Operation) -> u64 {
+        self.shared.served_counts[operation.index()].load(Ordering::SeqCst)
+    }
+
+    /// Sets every request and served counter back to zero.
     pub fn reset_request_counts(&self) {
-        for count in &self.shared.request_counts {
+        for count in self
+            .shared
+            .request_counts
+            .iter()
+            .chain(&self.shared.served_counts)
+        {
             count.store(0, Ordering::SeqCst);
         }
     }

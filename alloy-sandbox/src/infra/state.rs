@@ -14,7 +14,7 @@ use ring::hmac;
 
 use super::catalog::{CatalogEntry, CatalogWorkflow};
 use super::error::StateError;
-use super::faults::Fault;
+use super::faults::{ChaosRun, Fault, FaultCounts};
 use super::store::Store;
 use super::tokens::TokenSigner;
 use crate::operations::Operation;
@@ -38,7 +38,10 @@ pub(crate) struct Shared {
     pub(crate) token_ttl: Duration,
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
+    pub(crate) chaos: Mutex<Option<ChaosRun>>,
+    pub(crate) fault_counts: FaultCounts,
     pub(crate) request_counts: [AtomicU64; Operation::ALL.len()],
+    pub(crate) served_counts: [AtomicU64; Operation::ALL.len()],
 }
 
 impl fmt::Debug for SandboxState {
@@ -74,7 +77,10 @@ impl SandboxState {
                 token_ttl,
                 store: Mutex::default(),
                 faults: Mutex::default(),
+                chaos: Mutex::default(),
+                fault_counts: std::array::from_fn(|_| AtomicU64::new(0)),
                 request_counts: std::array::from_fn(|_| AtomicU64::new(0)),
+                served_counts: std::array::from_fn(|_| AtomicU64::new(0)),
             }),
         })
     }

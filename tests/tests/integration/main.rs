@@ -4,6 +4,7 @@
 //! Tests that install a global tracing subscriber live apart (`logged`), and the
 //! compile-fail cases have a crate of their own (`tests/ui`).
 
+mod chaos;
 mod conformance;
 mod custom_endpoints;
 mod e2e_analytics;

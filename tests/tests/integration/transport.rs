@@ -118,6 +118,33 @@ async fn an_oversized_response_head_is_an_error_and_not_retried() {
 }
 
 #[tokio::test]
+async fn an_invalid_response_is_an_error_and_not_retried() {
+    // A status line that is not HTTP, and one whose status is not a number: a GET, retried
+    // after a lost answer, is sent once, since the same request would get the same answer.
+    for answer in [
+        &b"SSH-2.0-OpenSSH_9.6\r\n\r\n"[..],
+        &b"HTTP/1.1 OK Fine\r\ncontent-length: 2\r\n\r\n{}"[..],
+    ] {
+        let server = FaultServer::start().await;
+        server.set_fallback(Reply::raw(answer));
+        let c = client(&server.base_url());
+        let err = c.generate_user_token("usr_1").await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Transport {
+                    maybe_sent: true,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(!err.is_retryable(), "{err:?}");
+        assert_eq!(server.request_count(), 1, "{err:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_large_but_acceptable_response_head_is_read() {
     let server = FaultServer::start().await;
     server.set_fallback(token().header("x-padding", &"a".repeat(200 << 10)));
