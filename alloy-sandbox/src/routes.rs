@@ -135,21 +135,36 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 // ---- The request pipeline -------------------------------------------------------------
 
 impl App {
-    /// Serves one call of `operation`: counts it, reads the body, applies a queued fault,
-    /// checks the API key and finally runs the operation's [`handler`].
+    /// Serves one call of `operation`: counts it, checks the API key, reads the body (only
+    /// when the key is good), applies a queued fault, answers a bad key and finally runs the
+    /// operation's [`handler`].
     async fn serve(&self, operation: Operation, path: PathParams, request: Request) -> Response {
         self.state.record_request(operation);
         let (parts, body) = request.into_parts();
-        // The body is read before anything is answered, so that no answer leaves unread
-        // bytes behind on a connection the client may want to reuse.
-        let body = read_body(body, self.body_limit).await;
+        let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
+        let authenticated = if anonymous {
+            Ok(())
+        } else {
+            self.authenticate(&parts.headers)
+        };
+        // The key is checked from the headers alone, so that a client without it cannot make
+        // the sandbox buffer a body of up to the limit: such a request is answered without its
+        // body being read, and hyper then closes the connection. A client with the key gets
+        // its body read before anything is answered, so that no answer leaves unread bytes
+        // behind on a connection it may want to reuse.
+        let body = match authenticated {
+            Ok(()) => read_body(body, self.body_limit).await,
+            Err(_) => {
+                drop(body);
+                Ok(Bytes::new())
+            }
+        };
         if let Some(fault) = self.state.take_fault(operation)
             && let Some(response) = fault.apply(operation).await
         {
             return response;
         }
-        let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
-        if !anonymous && let Err(error) = self.authenticate(&parts.headers) {
+        if let Err(error) = authenticated {
             return error.into_response();
         }
         if let Err(error) = self.contract.check_headers(&parts.headers) {
