@@ -174,6 +174,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use contract::{Contract, UnknownContract};
+pub use infra::bounds::{DEFAULT_MAX_LOGS, DEFAULT_MAX_USERS};
 pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use infra::error::StateError;
 pub use infra::faults::Fault;
@@ -229,7 +230,7 @@ impl Sandbox {
             ));
         }
         infra::catalog::validate(&config.catalog).map_err(invalid)?;
-        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl)?;
+        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl, config.bounds)?;
 
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -393,13 +394,15 @@ pub struct SandboxConfig {
     token_ttl: Duration,
     body_limit: usize,
     contract: Contract,
+    bounds: infra::bounds::Bounds,
 }
 
 impl SandboxConfig {
     /// Creates the default configuration: `127.0.0.1` on an ephemeral port, a random API key
     /// (`sk_sandbox_<hex>`), the [default catalog](CatalogEntry::default_catalog), 30-minute
-    /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit and the [official](Contract::Official)
-    /// contract.
+    /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit, the [official](Contract::Official)
+    /// contract, and at most [10,000](DEFAULT_MAX_USERS) users and
+    /// [100,000](DEFAULT_MAX_LOGS) logs.
     pub fn new() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -408,6 +411,7 @@ impl SandboxConfig {
             token_ttl: MAX_TOKEN_TTL,
             body_limit: DEFAULT_BODY_LIMIT,
             contract: Contract::default(),
+            bounds: infra::bounds::Bounds::default(),
         }
     }
 
@@ -461,6 +465,32 @@ impl SandboxConfig {
         self.body_limit = bytes;
         self
     }
+
+    /// Sets how many user records the sandbox keeps, live and deleted together (at least 1;
+    /// [10,000](DEFAULT_MAX_USERS) by default).
+    ///
+    /// When a new user would exceed it, the oldest deleted user is dropped first, with
+    /// their logs, errors and usage; when no deleted user is left, the oldest live user is
+    /// dropped with everything that is theirs (workflows, credentials, installations, logs,
+    /// errors and usage), and every call that names them answers 404.
+    #[must_use]
+    pub fn with_max_users(mut self, users: usize) -> Self {
+        self.bounds.users = users.max(1);
+        self
+    }
+
+    /// Sets how many logs the sandbox keeps of all users together, deleted users' included,
+    /// and, separately, how many errors ([100,000](DEFAULT_MAX_LOGS) by default).
+    ///
+    /// When a run (or [`SandboxState::add_log`]) would exceed it, the oldest log is dropped
+    /// (likewise for errors): the first one of the user whose first log ran earliest, each
+    /// user's logs being kept in the order they were added. Usage counters do not shrink
+    /// with the logs: what ran is still counted.
+    #[must_use]
+    pub fn with_max_logs(mut self, logs: usize) -> Self {
+        self.bounds.logs = logs;
+        self
+    }
 }
 
 impl Default for SandboxConfig {
@@ -478,6 +508,8 @@ impl fmt::Debug for SandboxConfig {
             .field("token_ttl", &self.token_ttl)
             .field("body_limit", &self.body_limit)
             .field("contract", &self.contract)
+            .field("max_users", &self.bounds.users)
+            .field("max_logs", &self.bounds.logs)
             .finish()
     }
 }

@@ -4,7 +4,9 @@
 //! Each resource's operations are tested beside it (`crate::resources::*::tests`); the
 //! harness they all share is in [`harness`].
 
+mod bounds;
 pub(crate) mod harness;
+mod robustness;
 
 use harness::*;
 

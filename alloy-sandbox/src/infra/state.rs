@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ring::hmac;
 
+use super::bounds::Bounds;
 use super::catalog::{CatalogEntry, CatalogWorkflow};
 use super::error::StateError;
 use super::faults::Fault;
@@ -36,6 +37,7 @@ pub(crate) struct Shared {
     pub(crate) api_key_tag: hmac::Tag,
     pub(crate) signer: TokenSigner,
     pub(crate) token_ttl: Duration,
+    pub(crate) bounds: Bounds,
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) request_counts: [AtomicU64; Operation::ALL.len()],
@@ -57,6 +59,7 @@ impl SandboxState {
         api_key: &str,
         catalog: Vec<CatalogEntry>,
         token_ttl: Duration,
+        bounds: Bounds,
     ) -> std::io::Result<Self> {
         let rng = ring::rand::SystemRandom::new();
         let key = |rng| {
@@ -72,6 +75,7 @@ impl SandboxState {
                 api_key_tag,
                 signer: TokenSigner::new(key(&rng)?),
                 token_ttl,
+                bounds,
                 store: Mutex::default(),
                 faults: Mutex::default(),
                 request_counts: std::array::from_fn(|_| AtomicU64::new(0)),
