@@ -149,7 +149,7 @@ impl App {
         };
         // The key is checked from the headers alone, so that a client without it cannot make
         // the sandbox buffer a body of up to the limit: such a request is answered without its
-        // body being read, and hyper then closes the connection. A client with the key gets
+        // body being read (hyper does not reuse such a connection). A client with the key gets
         // its body read before anything is answered, so that no answer leaves unread bytes
         // behind on a connection it may want to reuse.
         let body = match authenticated {
