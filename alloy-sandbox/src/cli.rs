@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use crate::Contract;
+use crate::{Contract, DEFAULT_MAX_LOGS, DEFAULT_MAX_USERS};
 
 /// The usage text `--help` prints.
 pub const USAGE: &str = "\
@@ -22,6 +22,11 @@ Options:
                       seed      the ten-operation seed document, and only its ten:
                                 {\"integrations\": [...]}, {\"success\", \"message\"},
                                 201 on user creation
+  --max-users <N>   User records kept, live and deleted together; past it the
+                    oldest deleted user goes first, then the oldest live user
+                    [default: 10000]
+  --max-logs <N>    Log entries kept, and errors kept, of all users together;
+                    past it the oldest go first [default: 100000]
   -h, --help        Print this help
 
 The API is served at the root of the printed URL (/users, /run/event, ...).
@@ -43,6 +48,10 @@ pub enum Command {
         api_key: Option<String>,
         /// The contract to answer by.
         contract: Contract,
+        /// The most user records kept.
+        max_users: usize,
+        /// The most logs (and errors) kept.
+        max_logs: usize,
     },
 }
 
@@ -52,6 +61,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
     let mut port = DEFAULT_PORT;
     let mut api_key = None;
     let mut contract = Contract::default();
+    let mut max_users = DEFAULT_MAX_USERS;
+    let mut max_logs = DEFAULT_MAX_LOGS;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -95,6 +106,8 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
                     .parse()
                     .map_err(|error| format!("--contract: {error}"))?;
             }
+            "--max-users" => max_users = bound("--max-users", &value("--max-users")?)?,
+            "--max-logs" => max_logs = bound("--max-logs", &value("--max-logs")?)?,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -102,7 +115,17 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         addr: SocketAddr::new(host, port),
         api_key,
         contract,
+        max_users,
+        max_logs,
     })
+}
+
+/// Parses the value of a bound flag: a positive integer.
+fn bound(flag: &str, raw: &str) -> Result<usize, String> {
+    raw.parse()
+        .ok()
+        .filter(|bound| *bound >= 1)
+        .ok_or_else(|| format!("{flag}: `{raw}` is not a positive integer"))
 }
 
 #[cfg(test)]
@@ -121,6 +144,8 @@ mod tests {
                 addr: "127.0.0.1:8080".parse().unwrap(),
                 api_key: None,
                 contract: Contract::Official,
+                max_users: DEFAULT_MAX_USERS,
+                max_logs: DEFAULT_MAX_LOGS,
             })
         );
     }
@@ -133,6 +158,8 @@ mod tests {
                 addr: "0.0.0.0:0".parse().unwrap(),
                 api_key: Some("sk_x".to_owned()),
                 contract: Contract::Official,
+                max_users: DEFAULT_MAX_USERS,
+                max_logs: DEFAULT_MAX_LOGS,
             })
         );
         assert_eq!(
@@ -141,6 +168,8 @@ mod tests {
                 addr: "127.0.0.1:9000".parse().unwrap(),
                 api_key: None,
                 contract: Contract::Official,
+                max_users: DEFAULT_MAX_USERS,
+                max_logs: DEFAULT_MAX_LOGS,
             })
         );
         for (args, expected) in [
@@ -154,9 +183,21 @@ mod tests {
                     addr: "127.0.0.1:8080".parse().unwrap(),
                     api_key: None,
                     contract: expected,
+                    max_users: DEFAULT_MAX_USERS,
+                    max_logs: DEFAULT_MAX_LOGS,
                 })
             );
         }
+        assert_eq!(
+            parse(&["--max-users", "3", "--max-logs=7"]),
+            Ok(Command::Run {
+                addr: "127.0.0.1:8080".parse().unwrap(),
+                api_key: None,
+                contract: Contract::Official,
+                max_users: 3,
+                max_logs: 7,
+            })
+        );
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
         assert_eq!(parse(&["-h"]), Ok(Command::Help));
     }
@@ -171,6 +212,12 @@ mod tests {
         assert!(parse(&["--api-key=a b"]).is_err());
         assert!(parse(&["--verbose"]).unwrap_err().contains("--verbose"));
         assert!(parse(&["8080"]).is_err());
+        for bad in ["0", "-1", "many", ""] {
+            let message = parse(&["--max-users", bad]).unwrap_err();
+            assert!(message.contains("--max-users"), "{message}");
+            let message = parse(&["--max-logs", bad]).unwrap_err();
+            assert!(message.contains("--max-logs"), "{message}");
+        }
         assert!(
             parse(&["--contract"])
                 .unwrap_err()

@@ -1,10 +1,11 @@
 //! What every resource of the sandbox stands on: the state handle and the store behind its
-//! lock, the integration catalog, the API key and user tokens, the faults a test injects and
+//! lock and its bounds, the integration catalog, the API key and user tokens, the faults a test injects and
 //! the request counters.
 //!
 //! Nothing here knows an operation's request or answer; the resources (`crate::resources`)
 //! build on these pieces, and the request pipeline (`crate::routes`) applies the faults.
 
+pub(crate) mod bounds;
 pub(crate) mod catalog;
 pub(crate) mod counters;
 pub(crate) mod error;

@@ -86,14 +86,67 @@
 //! (and does so for every user reference). Versions are numbered from 1 per workflow in the
 //! official contract; see [`CatalogWorkflow`] for how they map to the seed's names.
 //!
+//! # The default catalog
+//!
+//! The catalog says which workflows exist, which integration brings each, the events that
+//! run them (`POST /run/event` with that `event` runs each of the user's active workflows
+//! listening to it) and the versions they can be upgraded to. The default one
+//! ([`CatalogEntry::default_catalog`]), which [`SandboxConfig::with_catalog`] replaces:
+//!
+//! | Integration | Workflow | Versions | Events | New users | Fails at |
+//! |---|---|---|---|---|---|
+//! | `int_shopify` (Shopify, E-Commerce) | `wf_shopify_order_sync` | 1.0.0, 1.1.0, 2.0.0 | `order.created`, `order.updated` | installed | none |
+//! |  | `wf_shopify_inventory_alert` | 1.0.0, 1.0.1 | `inventory.low` | installed | none |
+//! | `int_hubspot` (HubSpot, CRM) | `wf_hubspot_contact_sync` | 1.0.0, 2.0.0 | `contact.created`, `contact.updated` | installed | none |
+//! | `int_netsuite` (NetSuite, ERP) | `wf_netsuite_invoice_export` | 1.0.0, 1.1.0, 2.0.0 | `invoice.created` | installed | 1.0.0 |
+//! | `int_slack` (Slack, Communication) | `wf_slack_order_alert` | 1.0.0, 2.0.0 | `order.created` | not installed | none |
+//!
+//! New users get every workflow of the integrations marked installed, active at their first
+//! version; Slack's workflow is installed with
+//! [`SandboxState::install_workflow`] or a headless installation. A run of a version listed
+//! under "Fails at" records a failure log and an error (`wf_netsuite_invoice_export` succeeds
+//! from 1.1.0 on); so does a run whose event data holds `"fail": true` or
+//! `"fail": "<workflowId>"`.
+//!
+//! # One sandbox per test
+//!
+//! Start a sandbox in each test rather than sharing one between tests: the tests of a crate run
+//! in parallel, and a sandbox's state and faults are shared by every client that talks to it. A
+//! [`Fault`] injected without [`only`](Fault::only) goes to whichever call reaches the sandbox
+//! first, so another test's call can take it (and fail) while the test that injected it sees
+//! none; users, logs, analytics and [request counts](SandboxState::request_count) of one test
+//! show in another's answers. Starting one is cheap: a loopback listener and fresh keys.
+//!
+//! # Bounds
+//!
+//! A long-running sandbox (the binary) does not grow without end. It keeps at most
+//! [`DEFAULT_MAX_USERS`] (10,000) user records, live and deleted together, and at most
+//! [`DEFAULT_MAX_LOGS`] (100,000) logs of all users together, and as many errors
+//! ([`SandboxConfig::with_max_users`], [`SandboxConfig::with_max_logs`]; the binary's
+//! `--max-users` and `--max-logs`). Past a bound the oldest go first:
+//!
+//! * users: when a new user would exceed the bound, the oldest deleted user (by creation) is
+//!   dropped with the logs, errors and usage kept for them (`GET /logs` and
+//!   `GET /analytics/detail-usage-user` no longer show them); when no deleted user is left, the
+//!   oldest live user is dropped with everything that is theirs, and calls that name them
+//!   answer 404;
+//! * logs and errors: when a run (or [`SandboxState::add_log`], [`SandboxState::add_error`])
+//!   would exceed the bound, the oldest log of all users, deleted users' included, is dropped
+//!   (likewise for errors); the analytics still count what ran;
+//! * usage: per day, only the 93 days before the latest run are kept (no report reads further
+//!   back), and per user, only for the user records kept.
+//!
 //! # Behaviour
 //!
 //! * Every operation requires `Authorization: Bearer <api key>` (the scheme in any case) and
 //!   answers 401 without it, except `GET /metadata/credentials/{credentialName}`, where the
 //!   reference documents the header as optional (a key that is sent must still be valid).
+//!   The key is checked from the headers: a request without a valid one is answered
+//!   without its body being read, so an anonymous client cannot make the sandbox buffer it.
 //! * Users get ids like `usr_0123456789abcdef`; usernames are unique (a duplicate is a 400).
 //!   A deleted user is gone from every call that names them (404), with their workflows,
-//!   credentials and installations; their logs are kept, as the reference says, and
+//!   credentials and installations; their logs are kept, as the reference says (within
+//!   the [bounds](#bounds)), and
 //!   `GET /analytics/detail-usage-user` still reports them by id with `isDeleted: true`.
 //!   A new user starts with the workflows of the catalog's automatically installed
 //!   integrations, active at each workflow's first version (the live service installs them
@@ -193,6 +246,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use contract::{Contract, UnknownContract};
+pub use infra::bounds::{DEFAULT_MAX_LOGS, DEFAULT_MAX_USERS};
 pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
 pub use infra::error::StateError;
 pub use infra::faults::{Chaos, Fault, FaultKind};
@@ -248,7 +302,7 @@ impl Sandbox {
             ));
         }
         infra::catalog::validate(&config.catalog).map_err(invalid)?;
-        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl)?;
+        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl, config.bounds)?;
 
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -418,13 +472,15 @@ pub struct SandboxConfig {
     token_ttl: Duration,
     body_limit: usize,
     contract: Contract,
+    bounds: infra::bounds::Bounds,
 }
 
 impl SandboxConfig {
     /// Creates the default configuration: `127.0.0.1` on an ephemeral port, a random API key
     /// (`sk_sandbox_<hex>`), the [default catalog](CatalogEntry::default_catalog), 30-minute
-    /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit and the [official](Contract::Official)
-    /// contract.
+    /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit, the [official](Contract::Official)
+    /// contract, and at most [10,000](DEFAULT_MAX_USERS) users and
+    /// [100,000](DEFAULT_MAX_LOGS) logs.
     pub fn new() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -433,6 +489,7 @@ impl SandboxConfig {
             token_ttl: MAX_TOKEN_TTL,
             body_limit: DEFAULT_BODY_LIMIT,
             contract: Contract::default(),
+            bounds: infra::bounds::Bounds::default(),
         }
     }
 
@@ -486,6 +543,32 @@ impl SandboxConfig {
         self.body_limit = bytes;
         self
     }
+
+    /// Sets how many user records the sandbox keeps, live and deleted together (at least 1;
+    /// [10,000](DEFAULT_MAX_USERS) by default).
+    ///
+    /// When a new user would exceed it, the oldest deleted user is dropped first, with
+    /// their logs, errors and usage; when no deleted user is left, the oldest live user is
+    /// dropped with everything that is theirs (workflows, credentials, installations, logs,
+    /// errors and usage), and every call that names them answers 404.
+    #[must_use]
+    pub fn with_max_users(mut self, users: usize) -> Self {
+        self.bounds.users = users.max(1);
+        self
+    }
+
+    /// Sets how many logs the sandbox keeps of all users together, deleted users' included,
+    /// and, separately, how many errors ([100,000](DEFAULT_MAX_LOGS) by default).
+    ///
+    /// When a run (or [`SandboxState::add_log`]) would exceed it, the oldest log is dropped
+    /// (likewise for errors): the first one of the user whose first log ran earliest, each
+    /// user's logs being kept in the order they were added. Usage counters do not shrink
+    /// with the logs: what ran is still counted.
+    #[must_use]
+    pub fn with_max_logs(mut self, logs: usize) -> Self {
+        self.bounds.logs = logs;
+        self
+    }
 }
 
 impl Default for SandboxConfig {
@@ -503,6 +586,8 @@ impl fmt::Debug for SandboxConfig {
             .field("token_ttl", &self.token_ttl)
             .field("body_limit", &self.body_limit)
             .field("contract", &self.contract)
+            .field("max_users", &self.bounds.users)
+            .field("max_logs", &self.bounds.logs)
             .finish()
     }
 }

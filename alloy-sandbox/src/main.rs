@@ -25,7 +25,8 @@ async fn main() -> ExitCode {
 
 /// Runs the command; an error is a failure to write to stdout.
 async fn run() -> io::Result<ExitCode> {
-    let (addr, api_key, contract) = match parse_args(std::env::args().skip(1)) {
+    let (addr, api_key, contract, max_users, max_logs) = match parse_args(std::env::args().skip(1))
+    {
         Ok(Command::Help) => {
             say(format_args!("{USAGE}"))?;
             return Ok(ExitCode::SUCCESS);
@@ -34,14 +35,20 @@ async fn run() -> io::Result<ExitCode> {
             addr,
             api_key,
             contract,
-        }) => (addr, api_key, contract),
+            max_users,
+            max_logs,
+        }) => (addr, api_key, contract, max_users, max_logs),
         Err(message) => {
             complain(format_args!("{message}\n\n{USAGE}"));
             return Ok(ExitCode::from(2));
         }
     };
 
-    let mut config = SandboxConfig::new().with_addr(addr).with_contract(contract);
+    let mut config = SandboxConfig::new()
+        .with_addr(addr)
+        .with_contract(contract)
+        .with_max_users(max_users)
+        .with_max_logs(max_logs);
     if let Some(api_key) = api_key {
         config = config.with_api_key(api_key);
     }

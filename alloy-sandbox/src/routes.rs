@@ -136,15 +136,31 @@ async fn not_found(method: Method, uri: Uri) -> Response {
 // ---- The request pipeline -------------------------------------------------------------
 
 impl App {
-    /// Serves one call of `operation`: counts it, reads the body, applies its fault (queued
-    /// or drawn by the chaos), answers it with [`answer`](Self::answer), counts a success
-    /// and breaks the response if the fault says so.
+    /// Serves one call of `operation`: counts it, checks the API key, reads the body (only
+    /// when the key is good), applies its fault (queued or drawn by the chaos), answers it
+    /// with [`answer`](Self::answer), counts a success and breaks the response if the fault
+    /// says so.
     async fn serve(&self, operation: Operation, path: PathParams, request: Request) -> Response {
         self.state.record_request(operation);
         let (parts, body) = request.into_parts();
-        // The body is read before anything is answered, so that no answer leaves unread
-        // bytes behind on a connection the client may want to reuse.
-        let body = read_body(body, self.body_limit).await;
+        let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
+        let authenticated = if anonymous {
+            Ok(())
+        } else {
+            self.authenticate(&parts.headers)
+        };
+        // The key is checked from the headers alone, so that a client without it cannot make
+        // the sandbox buffer a body of up to the limit: such a request is answered without its
+        // body being read (hyper does not reuse such a connection). A client with the key gets
+        // its body read before anything is answered, so that no answer leaves unread bytes
+        // behind on a connection it may want to reuse.
+        let body = match authenticated {
+            Ok(()) => read_body(body, self.body_limit).await,
+            Err(_) => {
+                drop(body);
+                Ok(Bytes::new())
+            }
+        };
         let (latency, fault) = self.state.take_fault(operation);
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
@@ -156,7 +172,7 @@ impl App {
             },
             None => None,
         };
-        let response = self.answer(operation, path, parts, body);
+        let response = self.answer(operation, path, parts, body, authenticated);
         if response.status().is_success() {
             self.state.record_served(operation);
         }
@@ -166,7 +182,7 @@ impl App {
         }
     }
 
-    /// Checks the API key and the contract's headers, then runs the operation's
+    /// Answers a bad key, checks the contract's headers, then runs the operation's
     /// [`handler`].
     fn answer(
         &self,
@@ -174,9 +190,9 @@ impl App {
         path: PathParams,
         parts: http::request::Parts,
         body: Result<Bytes, ApiError>,
+        authenticated: Result<(), ApiError>,
     ) -> Response {
-        let anonymous = key_is_optional(operation) && !parts.headers.contains_key(AUTHORIZATION);
-        if !anonymous && let Err(error) = self.authenticate(&parts.headers) {
+        if let Err(error) = authenticated {
             return error.into_response();
         }
         if let Err(error) = self.contract.check_headers(&parts.headers) {

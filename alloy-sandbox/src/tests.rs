@@ -4,8 +4,10 @@
 //! Each resource's operations are tested beside it (`crate::resources::*::tests`); the
 //! harness they all share is in [`harness`].
 
+mod bounds;
 mod faults;
 pub(crate) mod harness;
+mod robustness;
 
 use harness::*;
 

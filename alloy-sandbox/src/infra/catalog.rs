@@ -87,13 +87,13 @@ impl CatalogEntry {
 
     /// Returns the default catalog of four integrations.
     ///
-    /// | Integration | Workflow | Versions | Events |
-    /// |---|---|---|---|
-    /// | `int_shopify` (Shopify, E-Commerce) | `wf_shopify_order_sync` | 1.0.0, 1.1.0, 2.0.0 | `order.created`, `order.updated` |
-    /// | | `wf_shopify_inventory_alert` | 1.0.0, 1.0.1 | `inventory.low` |
-    /// | `int_hubspot` (HubSpot, CRM) | `wf_hubspot_contact_sync` | 1.0.0, 2.0.0 | `contact.created`, `contact.updated` |
-    /// | `int_netsuite` (NetSuite, ERP) | `wf_netsuite_invoice_export` | 1.0.0, 1.1.0, 2.0.0 | `invoice.created` |
-    /// | `int_slack` (Slack, Communication) | `wf_slack_order_alert` | 1.0.0, 2.0.0 | `order.created` |
+    /// | Integration | Workflow | Versions | Events | New users | Fails at |
+    /// |---|---|---|---|---|---|
+    /// | `int_shopify` (Shopify, E-Commerce) | `wf_shopify_order_sync` | 1.0.0, 1.1.0, 2.0.0 | `order.created`, `order.updated` | installed | none |
+    /// |  | `wf_shopify_inventory_alert` | 1.0.0, 1.0.1 | `inventory.low` | installed | none |
+    /// | `int_hubspot` (HubSpot, CRM) | `wf_hubspot_contact_sync` | 1.0.0, 2.0.0 | `contact.created`, `contact.updated` | installed | none |
+    /// | `int_netsuite` (NetSuite, ERP) | `wf_netsuite_invoice_export` | 1.0.0, 1.1.0, 2.0.0 | `invoice.created` | installed | 1.0.0 |
+    /// | `int_slack` (Slack, Communication) | `wf_slack_order_alert` | 1.0.0, 2.0.0 | `order.created` | not installed | none |
     ///
     /// `wf_netsuite_invoice_export` fails at version 1.0.0 (every `invoice.created` event then
     /// records a failure log and an error) and succeeds from 1.1.0 on. Slack is not installed
@@ -358,4 +358,89 @@ pub(crate) fn app_credential(connector: &str) -> AppCredential {
 /// The block id of a workflow's connector, as the integrations and logs show it.
 pub(crate) fn block_id(workflow: &CatalogWorkflow, connector: &str) -> String {
     format!("{}_{connector}", workflow.workflow_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders the catalog as the docs list it: one row per workflow.
+    fn table(catalog: &[CatalogEntry]) -> String {
+        let quoted = |items: &[String]| {
+            items
+                .iter()
+                .map(|item| format!("`{item}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut table = String::from(
+            "| Integration | Workflow | Versions | Events | New users | Fails at |\n\
+             |---|---|---|---|---|---|\n",
+        );
+        for entry in catalog {
+            for (index, workflow) in entry.workflows.iter().enumerate() {
+                let integration = if index == 0 {
+                    format!(
+                        "`{}` ({}, {})",
+                        entry.integration_id, entry.name, entry.category
+                    )
+                } else {
+                    String::new()
+                };
+                let fails: Vec<String> = workflow
+                    .failures
+                    .iter()
+                    .map(|(version, _)| version.clone())
+                    .collect();
+                table.push_str(&format!(
+                    "| {integration} | `{}` | {} | {} | {} | {} |\n",
+                    workflow.workflow_id,
+                    workflow.versions.join(", "),
+                    quoted(&workflow.events),
+                    if entry.auto_install {
+                        "installed"
+                    } else {
+                        "not installed"
+                    },
+                    if fails.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        fails.join(", ")
+                    },
+                ));
+            }
+        }
+        table
+    }
+
+    /// The lines of `text` that start with `prefix`, without it.
+    fn unprefixed(text: &str, prefix: &str) -> String {
+        text.lines()
+            .filter_map(|line| {
+                line.strip_prefix(prefix)
+                    .or_else(|| (line == prefix.trim_end()).then_some(""))
+            })
+            .map(|line| format!("{line}\n"))
+            .collect()
+    }
+
+    /// The crate docs, the README and `default_catalog`'s docs list the default catalog
+    /// exactly as it is, so a workflow or event added to it cannot go undocumented.
+    #[test]
+    fn the_docs_list_the_default_catalog() {
+        let expected = table(&CatalogEntry::default_catalog());
+        for (name, text) in [
+            ("lib.rs", unprefixed(include_str!("../lib.rs"), "//! ")),
+            ("README.md", include_str!("../../README.md").to_owned()),
+            (
+                "catalog.rs",
+                unprefixed(include_str!("catalog.rs"), "    /// "),
+            ),
+        ] {
+            assert!(
+                text.contains(&expected),
+                "{name} does not list the default catalog as:\n{expected}"
+            );
+        }
+    }
 }

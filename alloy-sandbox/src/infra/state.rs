@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ring::hmac;
 
+use super::bounds::Bounds;
 use super::catalog::{CatalogEntry, CatalogWorkflow};
 use super::error::StateError;
 use super::faults::{ChaosRun, Fault, FaultCounts};
@@ -36,6 +37,7 @@ pub(crate) struct Shared {
     pub(crate) api_key_tag: hmac::Tag,
     pub(crate) signer: TokenSigner,
     pub(crate) token_ttl: Duration,
+    pub(crate) bounds: Bounds,
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) chaos: Mutex<Option<ChaosRun>>,
@@ -60,6 +62,7 @@ impl SandboxState {
         api_key: &str,
         catalog: Vec<CatalogEntry>,
         token_ttl: Duration,
+        bounds: Bounds,
     ) -> std::io::Result<Self> {
         let rng = ring::rand::SystemRandom::new();
         let key = |rng| {
@@ -75,6 +78,7 @@ impl SandboxState {
                 api_key_tag,
                 signer: TokenSigner::new(key(&rng)?),
                 token_ttl,
+                bounds,
                 store: Mutex::default(),
                 faults: Mutex::default(),
                 chaos: Mutex::default(),

@@ -17,6 +17,10 @@ const APP_ACTIONS_PER_RUN: u64 = 1;
 /// The sandbox account's action limit per billing cycle (`executionsLimit`).
 pub(crate) const EXECUTIONS_LIMIT: u64 = 10_000;
 
+/// How many days of usage are kept before the day of the latest run: the analytics report
+/// on three months at most (`lastThreeMonths`), never more than 92 days.
+const USAGE_DAYS_KEPT: u64 = 93;
+
 /// The period the usage operations report on (`timePeriod`): the current calendar month.
 const TIME_PERIOD: &str = "current-billing-cycle";
 
@@ -95,6 +99,9 @@ pub(crate) struct UserUsagePeriod {
 // ---- State -----------------------------------------------------------------------------------
 
 /// What the sandbox ran, counted for the analytics operations.
+///
+/// Per day for the last [`USAGE_DAYS_KEPT`] days before the latest run, per user for the
+/// user records the store keeps, per workflow of the catalog.
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
     /// App actions per day.
@@ -129,6 +136,13 @@ impl Usage {
             .or_default()
             .entry(day)
             .or_default() += APP_ACTIONS_PER_RUN;
+        // Older days are read by no report, so a long-running sandbox drops them.
+        if let Some(horizon) = day.checked_sub_days(Days::new(USAGE_DAYS_KEPT)) {
+            self.by_day = self.by_day.split_off(&horizon);
+            if let Some(days) = self.by_user.get_mut(user_id) {
+                *days = days.split_off(&horizon);
+            }
+        }
         let counters = self.by_workflow.entry(workflow_id.to_owned()).or_default();
         counters.runs += 1;
         counters.app_actions += APP_ACTIONS_PER_RUN;

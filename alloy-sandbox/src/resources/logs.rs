@@ -174,7 +174,7 @@ impl SandboxState {
             pagination: Pagination {
                 total_items: total,
                 total_pages: total.div_ceil(limit),
-                current_page: query.skip as u64 / limit + 1,
+                current_page: query.current_page,
                 page_size: limit,
             },
         }

@@ -98,6 +98,7 @@ impl SandboxState {
             let version = installed.version.clone();
             run(usage, record, workflow, &version, data, executed_at);
         }
+        store.bound_logs(self.shared.bounds.logs);
         Ok(runs)
     }
 
@@ -128,18 +129,23 @@ impl SandboxState {
         }
         let version = installed.version.clone();
         run(usage, record, workflow, &version, Some(data), now());
+        store.bound_logs(self.shared.bounds.logs);
         Ok(())
     }
 
     /// Appends a log to the user's logs, as if a workflow had run.
     pub fn add_log(&self, user_id: &str, log: WorkflowLog) -> Result<(), StateError> {
-        user_mut(&mut self.store(), user_id)?.logs.push(log);
+        let mut store = self.store();
+        user_mut(&mut store, user_id)?.logs.push(log);
+        store.bound_logs(self.shared.bounds.logs);
         Ok(())
     }
 
     /// Appends an error to the user's errors, as if a workflow run had failed.
     pub fn add_error(&self, user_id: &str, error: WorkflowError) -> Result<(), StateError> {
-        user_mut(&mut self.store(), user_id)?.errors.push(error);
+        let mut store = self.store();
+        user_mut(&mut store, user_id)?.errors.push(error);
+        store.bound_logs(self.shared.bounds.logs);
         Ok(())
     }
 

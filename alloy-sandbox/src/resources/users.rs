@@ -192,6 +192,7 @@ impl SandboxState {
             full_name,
             created_at: Some(created_at),
         };
+        store.make_room_for_user(self.shared.bounds.users);
         let seq = store.next_seq();
         store.usernames.insert(username, user_id.clone());
         store.users.insert(

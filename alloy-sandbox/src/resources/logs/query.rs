@@ -38,6 +38,8 @@ pub(crate) struct LogQuery {
     pub(crate) skip: usize,
     /// The page size (`limit`, default 10, at least 1).
     pub(crate) limit: usize,
+    /// The page `skip` falls in, from 1: `skip / limit + 1`.
+    pub(crate) current_page: u64,
     /// The sort column (`sortBy`, default `createdAt`).
     pub(crate) sort_by: Column,
     /// Whether the sort is descending (`sortOrder`, default `desc`).
@@ -72,6 +74,17 @@ impl LogQuery {
                     format!("Query parameter `limit` must be a positive integer, not `{raw}`")
                 })?,
         };
+        // Both numbers come from the request: a `skip` near the top of the range must be a
+        // 400, never an overflow (`skip=18446744073709551615&limit=1` once panicked here).
+        let current_page = u64::try_from(skip / limit)
+            .ok()
+            .and_then(|page| page.checked_add(1))
+            .ok_or_else(|| {
+                format!(
+                    "Query parameter `skip` is too large for a page of {limit}: \
+                     the page number {skip} / {limit} + 1 overflows"
+                )
+            })?;
         let sort_by = match param("sortBy") {
             None => Column::CreatedAt,
             Some(raw) => Column::SORTABLE
@@ -100,6 +113,7 @@ impl LogQuery {
         Ok(Self {
             skip,
             limit,
+            current_page,
             sort_by,
             descending,
             workflow_id: param("workflowId"),
@@ -661,6 +675,7 @@ mod tests {
             ("skip", "x"),
             ("limit", "0"),
             ("limit", "ten"),
+            ("skip", "18446744073709551616"),
             ("sortBy", "workflowId"),
             ("sortOrder", "up"),
             ("filters", "[{"),
@@ -669,5 +684,26 @@ mod tests {
             let message = LogQuery::parse(param).unwrap_err();
             assert!(message.contains(name), "{name}={value}: {message}");
         }
+    }
+
+    /// `skip=u64::MAX&limit=1` once overflowed `skip / limit + 1` with the store's lock held.
+    #[test]
+    fn a_skip_whose_page_number_overflows_is_refused() {
+        let max = usize::MAX.to_string();
+        let param = |key: &str| match key {
+            "skip" => Some(max.clone()),
+            "limit" => Some("1".to_owned()),
+            _ => None,
+        };
+        let message = LogQuery::parse(param).unwrap_err();
+        assert!(message.contains("`skip` is too large"), "{message}");
+        // The largest skip of a larger page has a page number.
+        let param = |key: &str| match key {
+            "skip" => Some(max.clone()),
+            "limit" => Some("2".to_owned()),
+            _ => None,
+        };
+        let query = LogQuery::parse(param).unwrap();
+        assert_eq!(query.current_page, (usize::MAX / 2) as u64 + 1);
     }
 }

@@ -155,6 +155,8 @@ async fn account_logs_page_sort_and_filter() {
         "?skip=x".to_owned(),
         "?limit=0".to_owned(),
         "?limit=ten".to_owned(),
+        format!("?skip={}&limit=1", u64::MAX),
+        format!("?skip={}0", u64::MAX),
         "?sortBy=startedAt".to_owned(),
         "?sortOrder=sideways".to_owned(),
     ] {
