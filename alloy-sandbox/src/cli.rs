@@ -22,6 +22,10 @@ Options:
                       seed      the ten-operation seed document, and only its ten:
                                 {\"integrations\": [...]}, {\"success\", \"message\"},
                                 201 on user creation
+  --deliver-to <URL>
+                    POST every workflow run to URL as JSON, signed with
+                    X-Alloy-Signature by the sandbox's own key (public, for the
+                    sandbox only; its PEM is printed at startup)
   -h, --help        Print this help
 
 The API is served at the root of the printed URL (/users, /run/event, ...).
@@ -43,6 +47,8 @@ pub enum Command {
         api_key: Option<String>,
         /// The contract to answer by.
         contract: Contract,
+        /// Where to deliver workflow runs, if anywhere.
+        deliver_to: Option<String>,
     },
 }
 
@@ -52,6 +58,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
     let mut port = DEFAULT_PORT;
     let mut api_key = None;
     let mut contract = Contract::default();
+    let mut deliver_to = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -95,6 +102,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
                     .parse()
                     .map_err(|error| format!("--contract: {error}"))?;
             }
+            "--deliver-to" => {
+                let url = value("--deliver-to")?;
+                crate::infra::deliveries::parse_url(&url)
+                    .map_err(|error| format!("--deliver-to: {error}"))?;
+                deliver_to = Some(url);
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -102,6 +115,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         addr: SocketAddr::new(host, port),
         api_key,
         contract,
+        deliver_to,
     })
 }
 
@@ -121,6 +135,7 @@ mod tests {
                 addr: "127.0.0.1:8080".parse().unwrap(),
                 api_key: None,
                 contract: Contract::Official,
+                deliver_to: None,
             })
         );
     }
@@ -133,6 +148,7 @@ mod tests {
                 addr: "0.0.0.0:0".parse().unwrap(),
                 api_key: Some("sk_x".to_owned()),
                 contract: Contract::Official,
+                deliver_to: None,
             })
         );
         assert_eq!(
@@ -141,6 +157,7 @@ mod tests {
                 addr: "127.0.0.1:9000".parse().unwrap(),
                 api_key: None,
                 contract: Contract::Official,
+                deliver_to: None,
             })
         );
         for (args, expected) in [
@@ -154,11 +171,39 @@ mod tests {
                     addr: "127.0.0.1:8080".parse().unwrap(),
                     api_key: None,
                     contract: expected,
+                    deliver_to: None,
                 })
             );
         }
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
         assert_eq!(parse(&["-h"]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn reads_a_delivery_url() {
+        assert_eq!(
+            parse(&["--deliver-to", "http://127.0.0.1:3000/hooks/alloy?tenant=1"]),
+            Ok(Command::Run {
+                addr: "127.0.0.1:8080".parse().unwrap(),
+                api_key: None,
+                contract: Contract::Official,
+                deliver_to: Some("http://127.0.0.1:3000/hooks/alloy?tenant=1".to_owned()),
+            })
+        );
+        for bad in [
+            "127.0.0.1:3000/hooks",
+            "ftp://example.com/",
+            "http://user:pw@example.com/",
+            "http://example.com/#part",
+        ] {
+            let error = parse(&["--deliver-to", bad]).unwrap_err();
+            assert!(error.starts_with("--deliver-to: "), "{bad}: {error}");
+        }
+        assert!(
+            parse(&["--deliver-to"])
+                .unwrap_err()
+                .contains("needs a value")
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The handle on a sandbox's state: the store behind its lock, the catalog, the API key and
-//! token keys, the fault queue and the request counters, which every resource shares.
+//! token keys, the fault queue, the request counters and the delivery queue, which every
+//! resource shares.
 //!
 //! Each resource adds the operations it serves to [`SandboxState`] in its own module
 //! (`crate::resources`); what is here only finds things, it never changes the store.
@@ -13,6 +14,7 @@ use std::time::Duration;
 use ring::hmac;
 
 use super::catalog::{CatalogEntry, CatalogWorkflow};
+use super::deliveries::{DeliveryQueue, SigningKey};
 use super::error::StateError;
 use super::faults::Fault;
 use super::store::Store;
@@ -39,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<Store>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) request_counts: [AtomicU64; Operation::ALL.len()],
+    pub(crate) signing_key: Arc<SigningKey>,
+    pub(crate) deliveries: DeliveryQueue,
 }
 
 impl fmt::Debug for SandboxState {
@@ -57,6 +61,8 @@ impl SandboxState {
         api_key: &str,
         catalog: Vec<CatalogEntry>,
         token_ttl: Duration,
+        signing_key: Arc<SigningKey>,
+        deliveries: DeliveryQueue,
     ) -> std::io::Result<Self> {
         let rng = ring::rand::SystemRandom::new();
         let key = |rng| {
@@ -75,6 +81,8 @@ impl SandboxState {
                 store: Mutex::default(),
                 faults: Mutex::default(),
                 request_counts: std::array::from_fn(|_| AtomicU64::new(0)),
+                signing_key,
+                deliveries,
             }),
         })
     }

@@ -6,6 +6,7 @@
 
 mod conformance;
 mod custom_endpoints;
+mod deliveries;
 mod e2e_analytics;
 mod e2e_common;
 mod e2e_core;
