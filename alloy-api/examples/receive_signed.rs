@@ -13,11 +13,11 @@
 
 use std::error::Error;
 
+use alloy_api::SignatureVerifier;
 use alloy_api::http::StatusCode;
 use alloy_api::http::request::Parts;
 use alloy_api::models::{CreateUserRequest, RunWorkflowRequest, TriggerEventRequest};
 use alloy_api::prelude::*;
-use alloy_api::SignatureVerifier;
 use alloy_sandbox::{Sandbox, SandboxConfig};
 use axum::Router;
 use axum::body::Bytes;
@@ -128,7 +128,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         return Err(format!("a delivery failed: {error}").into());
     }
     if lines != 2 || counts.delivered() != 2 {
-        return Err(format!("expected 2 verified deliveries, the receiver accepted {lines}").into());
+        return Err(
+            format!("expected 2 verified deliveries, the receiver accepted {lines}").into(),
+        );
     }
     Ok(())
 }

@@ -331,8 +331,11 @@ async fn deliver(
     run: &RunDelivery,
 ) -> Result<(), DeliveryError> {
     // Serializing plain strings, a date and a JSON value cannot fail.
-    let body = serde_json::to_vec(run).map_err(|error| DeliveryError::Transport(error.to_string()))?;
-    let signature = target.key.sign(&signed_message("POST", signed_url, &body))?;
+    let body =
+        serde_json::to_vec(run).map_err(|error| DeliveryError::Transport(error.to_string()))?;
+    let signature = target
+        .key
+        .sign(&signed_message("POST", signed_url, &body))?;
     let response = http
         .post(target.url.clone())
         .header(http::header::CONTENT_TYPE, "application/json")
@@ -404,7 +407,9 @@ impl SandboxState {
             return;
         };
         for run in runs {
-            deliveries.counts.send_modify(|counts| counts.attempted += 1);
+            deliveries
+                .counts
+                .send_modify(|counts| counts.attempted += 1);
             if queue.try_send(run).is_err() {
                 // Full, or the task is gone (the sandbox is shutting down).
                 record(&deliveries.counts, Err(DeliveryError::QueueFull));
@@ -430,5 +435,81 @@ impl SandboxState {
             Ok(counts) => counts.clone(),
             Err(_) => self.deliveries(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_key_signs_what_its_published_pem_verifies() {
+        let key = SigningKey::shipped().unwrap();
+        // The verifier a receiver builds from the published PEM, not the sandbox's own copy.
+        let verifier = SignatureVerifier::from_pem(key.verifier().public_key_pem()).unwrap();
+        assert_eq!(verifier.key_bits(), 2048);
+        let body = br#"{"executionId":"log_1"}"#;
+        let header = key
+            .sign(&signed_message("POST", "/hooks/alloy?x=1", body))
+            .unwrap();
+        let verified = verifier
+            .verify("POST", "/hooks/alloy?x=1", body, &header)
+            .unwrap();
+        assert_eq!(verified.encoding(), Encoding::Hex);
+        assert_eq!(verified.padding(), alloy_api::signature::Padding::Pkcs1v15);
+        assert!(
+            verifier
+                .verify("POST", "/hooks/alloy?x=2", body, &header)
+                .is_err(),
+            "the URL is covered"
+        );
+    }
+
+    #[test]
+    fn a_key_file_without_a_private_key_is_refused() {
+        assert!(SigningKey::from_pem("# only words").is_err());
+        let public = SigningKey::shipped().unwrap();
+        let error = SigningKey::from_pem(public.verifier().public_key_pem())
+            .err()
+            .unwrap();
+        assert!(error.contains("PUBLIC KEY"), "{error}");
+    }
+
+    #[test]
+    fn the_signed_url_is_the_path_and_query() {
+        let url = parse_url("http://127.0.0.1:3000/hooks/a%20b?tenant=1&x=y").unwrap();
+        assert_eq!(path_and_query(&url), "/hooks/a%20b?tenant=1&x=y");
+        let url = parse_url("https://example.com").unwrap();
+        assert_eq!(path_and_query(&url), "/");
+    }
+
+    #[test]
+    fn delivery_urls_are_checked() {
+        for good in ["http://127.0.0.1:1/", "https://example.com/hooks?x=1"] {
+            assert!(parse_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "/hooks",
+            "mailto:a@example.com",
+            "file:///tmp/x",
+            "http://u:p@example.com/",
+            "http://example.com/#x",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad}");
+        }
+        let error = parse_url("http://user:hunter2@example.com/").unwrap_err();
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn pending_never_underflows() {
+        let counts = Deliveries {
+            attempted: 1,
+            delivered: 1,
+            failed: 1,
+            last_error: None,
+        };
+        assert_eq!(counts.pending(), 0);
     }
 }

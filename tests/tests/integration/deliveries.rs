@@ -144,7 +144,10 @@ async fn runs_are_delivered_signed_and_verify_with_the_crate() {
     let direct_run = by_event(Value::Null);
 
     let logs = sandbox.state().logs(&uid);
-    for (delivery, data) in [(event_run, json!({"orderId": "o-1"})), (direct_run, json!({"n": 2}))] {
+    for (delivery, data) in [
+        (event_run, json!({"orderId": "o-1"})),
+        (direct_run, json!({"n": 2})),
+    ] {
         let verified = delivery.verified.expect("the delivery verifies");
         assert_eq!(verified.encoding(), Encoding::Hex);
         assert_eq!(verified.padding(), Padding::Pkcs1v15);
@@ -286,6 +289,41 @@ async fn a_receiver_that_never_answers_times_out() {
     let counts = sandbox.settled_deliveries().await;
     assert_eq!(counts.failed(), 1, "{counts:?}");
     assert_eq!(counts.last_error(), Some(&DeliveryError::TimedOut(timeout)));
+    held.abort();
+}
+
+#[tokio::test]
+async fn a_delivery_left_pending_when_the_sandbox_stops_is_counted_as_abandoned() {
+    // Accepts connections and never answers, within a timeout the test never reaches.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::new()
+            .with_delivery_url(format!("http://{addr}/hooks/alloy"))
+            .with_delivery_timeout(Duration::from_secs(3600)),
+    )
+    .await
+    .unwrap();
+    let client = sandbox.client().unwrap();
+    let uid = new_user(&client, "stopped").await;
+    client
+        .trigger_event(&TriggerEventRequest::new(&uid, "order.created"))
+        .await
+        .unwrap();
+    let state = sandbox.state();
+    assert_eq!(state.deliveries().attempted(), 1);
+    drop(sandbox);
+
+    // Nothing is left pending, so waiting returns.
+    let counts = state.settled_deliveries().await;
+    assert_eq!((counts.delivered(), counts.failed()), (0, 1), "{counts:?}");
+    assert_eq!(counts.last_error(), Some(&DeliveryError::Abandoned));
     held.abort();
 }
 
