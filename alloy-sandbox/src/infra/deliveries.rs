@@ -330,7 +330,8 @@ async fn deliver(
     signed_url: &str,
     run: &RunDelivery,
 ) -> Result<(), DeliveryError> {
-    // Serializing plain strings, a date and a JSON value cannot fail.
+    // Serializing strings, a date and a JSON value cannot fail; were it to, this delivery
+    // fails, not the sandbox.
     let body =
         serde_json::to_vec(run).map_err(|error| DeliveryError::Transport(error.to_string()))?;
     let signature = target
