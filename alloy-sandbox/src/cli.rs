@@ -27,6 +27,10 @@ Options:
                     [default: 10000]
   --max-logs <N>    Log entries kept, and errors kept, of all users together;
                     past it the oldest go first [default: 100000]
+  --deliver-to <URL>
+                    POST every workflow run to URL as JSON, signed with
+                    X-Alloy-Signature by the sandbox's own key (public, for the
+                    sandbox only; its PEM is printed at startup)
   -h, --help        Print this help
 
 The API is served at the root of the printed URL (/users, /run/event, ...).
@@ -52,6 +56,8 @@ pub enum Command {
         max_users: usize,
         /// The most logs (and errors) kept.
         max_logs: usize,
+        /// Where to deliver workflow runs, if anywhere.
+        deliver_to: Option<String>,
     },
 }
 
@@ -63,6 +69,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
     let mut contract = Contract::default();
     let mut max_users = DEFAULT_MAX_USERS;
     let mut max_logs = DEFAULT_MAX_LOGS;
+    let mut deliver_to = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -108,6 +115,12 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
             }
             "--max-users" => max_users = bound("--max-users", &value("--max-users")?)?,
             "--max-logs" => max_logs = bound("--max-logs", &value("--max-logs")?)?,
+            "--deliver-to" => {
+                let url = value("--deliver-to")?;
+                crate::infra::deliveries::parse_url(&url)
+                    .map_err(|error| format!("--deliver-to: {error}"))?;
+                deliver_to = Some(url);
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -117,6 +130,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, Str
         contract,
         max_users,
         max_logs,
+        deliver_to,
     })
 }
 
@@ -146,6 +160,7 @@ mod tests {
                 contract: Contract::Official,
                 max_users: DEFAULT_MAX_USERS,
                 max_logs: DEFAULT_MAX_LOGS,
+                deliver_to: None,
             })
         );
     }
@@ -160,6 +175,7 @@ mod tests {
                 contract: Contract::Official,
                 max_users: DEFAULT_MAX_USERS,
                 max_logs: DEFAULT_MAX_LOGS,
+                deliver_to: None,
             })
         );
         assert_eq!(
@@ -170,6 +186,7 @@ mod tests {
                 contract: Contract::Official,
                 max_users: DEFAULT_MAX_USERS,
                 max_logs: DEFAULT_MAX_LOGS,
+                deliver_to: None,
             })
         );
         for (args, expected) in [
@@ -185,6 +202,7 @@ mod tests {
                     contract: expected,
                     max_users: DEFAULT_MAX_USERS,
                     max_logs: DEFAULT_MAX_LOGS,
+                    deliver_to: None,
                 })
             );
         }
@@ -196,10 +214,40 @@ mod tests {
                 contract: Contract::Official,
                 max_users: 3,
                 max_logs: 7,
+                deliver_to: None,
             })
         );
         assert_eq!(parse(&["--port", "1", "--help"]), Ok(Command::Help));
         assert_eq!(parse(&["-h"]), Ok(Command::Help));
+    }
+
+    #[test]
+    fn reads_a_delivery_url() {
+        assert_eq!(
+            parse(&["--deliver-to", "http://127.0.0.1:3000/hooks/alloy?tenant=1"]),
+            Ok(Command::Run {
+                addr: "127.0.0.1:8080".parse().unwrap(),
+                api_key: None,
+                contract: Contract::Official,
+                max_users: DEFAULT_MAX_USERS,
+                max_logs: DEFAULT_MAX_LOGS,
+                deliver_to: Some("http://127.0.0.1:3000/hooks/alloy?tenant=1".to_owned()),
+            })
+        );
+        for bad in [
+            "127.0.0.1:3000/hooks",
+            "ftp://example.com/",
+            "http://user:pw@example.com/",
+            "http://example.com/#part",
+        ] {
+            let error = parse(&["--deliver-to", bad]).unwrap_err();
+            assert!(error.starts_with("--deliver-to: "), "{bad}: {error}");
+        }
+        assert!(
+            parse(&["--deliver-to"])
+                .unwrap_err()
+                .contains("needs a value")
+        );
     }
 
     #[test]

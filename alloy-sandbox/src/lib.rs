@@ -223,6 +223,37 @@
 //! faults. [`SandboxState::served_count`] counts the calls that took effect, so a test can
 //! tell a lost answer's effect from a call never served, and
 //! [`SandboxState::injected_fault_count`] the faults applied of each kind.
+//! # Deliveries
+//!
+//! Alloy calls its customers' back ends too (Custom API blocks, data streams) and signs each
+//! call with `X-Alloy-Signature`. With a delivery URL
+//! ([`SandboxConfig::with_delivery_url`], the binary's `--deliver-to URL`), the sandbox does
+//! the same for every workflow run, of an event (`POST /run/event`) or of
+//! `POST /run/workflow`, failed runs included:
+//!
+//! * It `POST`s to the URL, with `Content-Type: application/json`, the headers Alloy's
+//!   Custom API blocks attach (`X-Alloy-WorkflowId`, `X-Alloy-UserId`,
+//!   `X-Alloy-ExecutionUuid`) and `X-Alloy-Signature`: RSA PKCS#1 v1.5 with SHA-256 (as on
+//!   Alloy's current page), hex-encoded, over `POST`, the URL's path and query (what a
+//!   receiver reads as the request target, Node's `request.url`) and the exact body bytes.
+//!   [`SignatureVerifier::verify_parts`](alloy_api::SignatureVerifier::verify_parts) checks
+//!   it with no configuration; [`Sandbox::signature_verifier`] is a verifier of the
+//!   sandbox's key, [`Sandbox::signing_public_key_pem`] its PEM.
+//! * The body is the sandbox's choice, since Alloy's pages leave a call's body to the
+//!   workflow's author: one JSON object, `{"executionId", "workflowId", "userId", "event",
+//!   "version", "status", "error"?, "executedAt", "data"}`, where `executionId` is the
+//!   execution id the logs show, `event` the triggering event (`null` for
+//!   `POST /run/workflow`), `status` `success` or `failure` (with the run's `error`), and
+//!   `data` the data the run received.
+//! * The key is a fixed 2048-bit key pair shipped with this crate
+//!   (`keys/sandbox-signing-key.SANDBOX-ONLY.pem`). It is public: for the sandbox only,
+//!   never to be trusted outside tests.
+//! * Deliveries are made in the background, up to 16 at a time, each bounded by the
+//!   delivery timeout, without redirects or proxies: the API call that caused a run never
+//!   waits for its delivery, nor fails with it. A refused connection, a timeout or a status
+//!   outside 2xx is not retried but counted in [`Sandbox::deliveries`] (with the last
+//!   [`DeliveryError`]); [`Sandbox::settled_deliveries`] waits until every delivery so far
+//!   has ended.
 
 #![deny(missing_docs)]
 
@@ -240,6 +271,7 @@ mod tests;
 
 use std::fmt::{self, Write as _};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -248,6 +280,7 @@ use tokio::task::JoinHandle;
 pub use contract::{Contract, UnknownContract};
 pub use infra::bounds::{DEFAULT_MAX_LOGS, DEFAULT_MAX_USERS};
 pub use infra::catalog::{CatalogEntry, CatalogWorkflow};
+pub use infra::deliveries::{Deliveries, DeliveryError};
 pub use infra::error::StateError;
 pub use infra::faults::{Chaos, Fault, FaultKind};
 pub use infra::state::SandboxState;
@@ -260,6 +293,9 @@ pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 60);
 
 /// The default limit of request bodies: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The default time one delivery may take: 10 seconds.
+pub const DEFAULT_DELIVERY_TIMEOUT: Duration = infra::deliveries::DEFAULT_DELIVERY_TIMEOUT;
 
 /// How long [`Sandbox::shutdown`] waits for open connections before aborting the server.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -276,6 +312,7 @@ pub struct Sandbox {
     state: SandboxState,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
+    deliveries: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -287,8 +324,9 @@ impl Sandbox {
 
     /// Starts a sandbox as `config` describes.
     ///
-    /// Fails if the address cannot be bound, the API key is empty or contains whitespace, or
-    /// the catalog repeats an id or has a workflow without versions.
+    /// Fails if the address cannot be bound, the API key is empty or contains whitespace, the
+    /// catalog repeats an id or has a workflow without versions, or the delivery URL is not
+    /// an absolute `http` or `https` URL with a host (and no credentials or fragment).
     pub async fn start_with(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let invalid =
             |message: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, message);
@@ -302,7 +340,28 @@ impl Sandbox {
             ));
         }
         infra::catalog::validate(&config.catalog).map_err(invalid)?;
-        let state = SandboxState::new(&api_key, config.catalog, config.token_ttl, config.bounds)?;
+        let signing_key = infra::deliveries::SigningKey::shipped()?;
+        let (delivery_queue, deliveries) = match &config.delivery_url {
+            Some(url) => {
+                let target = infra::deliveries::Target {
+                    url: infra::deliveries::parse_url(url).map_err(invalid)?,
+                    timeout: config.delivery_timeout,
+                    key: Arc::clone(&signing_key),
+                };
+                let (queue, task) =
+                    infra::deliveries::start(target).map_err(std::io::Error::other)?;
+                (queue, Some(task))
+            }
+            None => (infra::deliveries::DeliveryQueue::disabled(), None),
+        };
+        let state = SandboxState::new(
+            &api_key,
+            config.catalog,
+            config.token_ttl,
+            config.bounds,
+            signing_key,
+            delivery_queue,
+        )?;
 
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
@@ -330,6 +389,7 @@ impl Sandbox {
             state,
             shutdown: Some(shutdown),
             server: Some(server),
+            deliveries,
         })
     }
 
@@ -400,6 +460,33 @@ impl Sandbox {
         self.state.set_chaos(chaos);
     }
 
+    /// Returns the PEM (`PUBLIC KEY`, SubjectPublicKeyInfo) of the key the sandbox signs its
+    /// deliveries with, for a receiver under test to verify them as it verifies Alloy's.
+    ///
+    /// The key pair is fixed and ships with this crate, private half included: it is public,
+    /// for the sandbox only. A receiver that trusts it outside its tests trusts anyone.
+    pub fn signing_public_key_pem(&self) -> &str {
+        self.state.shared.signing_key.verifier().public_key_pem()
+    }
+
+    /// Returns a verifier of the sandbox's deliveries: the key of
+    /// [`signing_public_key_pem`](Self::signing_public_key_pem), read by
+    /// [`SignatureVerifier::from_pem`](alloy_api::SignatureVerifier::from_pem).
+    pub fn signature_verifier(&self) -> alloy_api::SignatureVerifier {
+        self.state.shared.signing_key.verifier().clone()
+    }
+
+    /// Returns the counts of the deliveries so far; see [`SandboxState::deliveries`].
+    pub fn deliveries(&self) -> Deliveries {
+        self.state.deliveries()
+    }
+
+    /// Waits until no delivery is pending and returns the counts; see
+    /// [`SandboxState::settled_deliveries`].
+    pub async fn settled_deliveries(&self) -> Deliveries {
+        self.state.settled_deliveries().await
+    }
+
     /// Returns a handle on the sandbox's state, for seeding and inspecting it from Rust.
     pub fn state(&self) -> SandboxState {
         self.state.clone()
@@ -412,7 +499,8 @@ impl Sandbox {
     }
 
     /// Stops accepting connections, lets open requests finish (for up to five seconds) and
-    /// stops the server.
+    /// stops the server; then lets pending deliveries end (for up to five seconds more) and
+    /// counts those that did not as failed ([`DeliveryError::Abandoned`]).
     pub async fn shutdown(mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
@@ -424,6 +512,13 @@ impl Sandbox {
         {
             server.abort();
         }
+        if let Some(deliveries) = self.deliveries.take() {
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, self.state.settled_deliveries()).await;
+            deliveries.abort();
+            // Let the aborted deliveries end before counting what they left pending.
+            let _ = deliveries.await;
+            self.state.abandon_deliveries();
+        }
     }
 }
 
@@ -434,6 +529,10 @@ impl Drop for Sandbox {
         }
         if let Some(server) = self.server.take() {
             server.abort();
+        }
+        if let Some(deliveries) = self.deliveries.take() {
+            deliveries.abort();
+            self.state.abandon_deliveries();
         }
     }
 }
@@ -449,8 +548,8 @@ impl fmt::Debug for Sandbox {
     }
 }
 
-/// How to start a [`Sandbox`]: address, API key, catalog, token lifetime, body limit and
-/// [`Contract`].
+/// How to start a [`Sandbox`]: address, API key, catalog, token lifetime, body limit,
+/// [`Contract`] and where to deliver runs.
 ///
 /// ```
 /// use std::time::Duration;
@@ -461,7 +560,9 @@ impl fmt::Debug for Sandbox {
 ///     .with_api_key("sk_test_123")
 ///     .with_port(8080)
 ///     .with_token_ttl(Duration::from_secs(600))
-///     .with_body_limit(64 * 1024);
+///     .with_body_limit(64 * 1024)
+///     .with_delivery_url("http://127.0.0.1:3000/hooks/alloy")
+///     .with_delivery_timeout(Duration::from_secs(2));
 /// # let _ = config;
 /// ```
 #[derive(Clone)]
@@ -473,14 +574,16 @@ pub struct SandboxConfig {
     body_limit: usize,
     contract: Contract,
     bounds: infra::bounds::Bounds,
+    delivery_url: Option<String>,
+    delivery_timeout: Duration,
 }
 
 impl SandboxConfig {
     /// Creates the default configuration: `127.0.0.1` on an ephemeral port, a random API key
     /// (`sk_sandbox_<hex>`), the [default catalog](CatalogEntry::default_catalog), 30-minute
     /// tokens, a [1 MiB](DEFAULT_BODY_LIMIT) body limit, the [official](Contract::Official)
-    /// contract, and at most [10,000](DEFAULT_MAX_USERS) users and
-    /// [100,000](DEFAULT_MAX_LOGS) logs.
+    /// contract, at most [10,000](DEFAULT_MAX_USERS) users and [100,000](DEFAULT_MAX_LOGS)
+    /// logs, and no deliveries.
     pub fn new() -> Self {
         Self {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
@@ -490,6 +593,8 @@ impl SandboxConfig {
             body_limit: DEFAULT_BODY_LIMIT,
             contract: Contract::default(),
             bounds: infra::bounds::Bounds::default(),
+            delivery_url: None,
+            delivery_timeout: DEFAULT_DELIVERY_TIMEOUT,
         }
     }
 
@@ -569,6 +674,27 @@ impl SandboxConfig {
         self.bounds.logs = logs;
         self
     }
+
+    /// Makes the sandbox POST every workflow run to `url`, signed with `X-Alloy-Signature`;
+    /// see [Deliveries](crate#deliveries).
+    ///
+    /// The URL is checked when the sandbox starts: `http` or `https`, a host, no credentials
+    /// and no fragment.
+    #[must_use]
+    pub fn with_delivery_url(mut self, url: impl Into<String>) -> Self {
+        self.delivery_url = Some(url.into());
+        self
+    }
+
+    /// Sets how long one delivery may take, from connecting until the answer is read
+    /// ([10 seconds](DEFAULT_DELIVERY_TIMEOUT) by default, at least one millisecond); a
+    /// delivery that takes longer fails with
+    /// [`DeliveryError::TimedOut`].
+    #[must_use]
+    pub fn with_delivery_timeout(mut self, timeout: Duration) -> Self {
+        self.delivery_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
 }
 
 impl Default for SandboxConfig {
@@ -588,6 +714,8 @@ impl fmt::Debug for SandboxConfig {
             .field("contract", &self.contract)
             .field("max_users", &self.bounds.users)
             .field("max_logs", &self.bounds.logs)
+            .field("delivery_url", &self.delivery_url)
+            .field("delivery_timeout", &self.delivery_timeout)
             .finish()
     }
 }

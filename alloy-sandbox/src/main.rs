@@ -25,24 +25,25 @@ async fn main() -> ExitCode {
 
 /// Runs the command; an error is a failure to write to stdout.
 async fn run() -> io::Result<ExitCode> {
-    let (addr, api_key, contract, max_users, max_logs) = match parse_args(std::env::args().skip(1))
-    {
-        Ok(Command::Help) => {
-            say(format_args!("{USAGE}"))?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Ok(Command::Run {
-            addr,
-            api_key,
-            contract,
-            max_users,
-            max_logs,
-        }) => (addr, api_key, contract, max_users, max_logs),
-        Err(message) => {
-            complain(format_args!("{message}\n\n{USAGE}"));
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let (addr, api_key, contract, max_users, max_logs, deliver_to) =
+        match parse_args(std::env::args().skip(1)) {
+            Ok(Command::Help) => {
+                say(format_args!("{USAGE}"))?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Ok(Command::Run {
+                addr,
+                api_key,
+                contract,
+                max_users,
+                max_logs,
+                deliver_to,
+            }) => (addr, api_key, contract, max_users, max_logs, deliver_to),
+            Err(message) => {
+                complain(format_args!("{message}\n\n{USAGE}"));
+                return Ok(ExitCode::from(2));
+            }
+        };
 
     let mut config = SandboxConfig::new()
         .with_addr(addr)
@@ -52,10 +53,13 @@ async fn run() -> io::Result<ExitCode> {
     if let Some(api_key) = api_key {
         config = config.with_api_key(api_key);
     }
+    if let Some(url) = &deliver_to {
+        config = config.with_delivery_url(url);
+    }
     let sandbox = match Sandbox::start_with(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
-            complain(format_args!("cannot listen on {addr}: {error}"));
+            complain(format_args!("cannot start on {addr}: {error}"));
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -67,6 +71,13 @@ async fn run() -> io::Result<ExitCode> {
         sandbox.api_key(),
         sandbox.contract()
     ))?;
+    if let Some(url) = &deliver_to {
+        say(format_args!(
+            "Delivering every workflow run to POST {url}, signed with X-Alloy-Signature by \
+             this key (public, for the sandbox only):\n{}",
+            sandbox.signing_public_key_pem().trim_end()
+        ))?;
+    }
 
     let stopped = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;

@@ -117,3 +117,68 @@ fn an_unknown_contract_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn deliver_to_prints_the_signing_key_at_startup() {
+    use std::io::{BufRead as _, BufReader};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alloy-sandbox"))
+        .args([
+            "--port",
+            "0",
+            "--deliver-to",
+            "http://127.0.0.1:9/hooks/alloy",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("a piped stdout");
+    let (lines, startup) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let last = line == "-----END PUBLIC KEY-----";
+            seen.push(line);
+            if last {
+                break;
+            }
+        }
+        let _ = lines.send(seen);
+    });
+    // A bound on a hung binary, not a measurement: the startup lines come at once.
+    let startup = startup.recv_timeout(Duration::from_secs(20));
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("the killed child's output");
+    let startup = startup.unwrap_or_else(|_| {
+        panic!(
+            "no key printed; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let text = startup.join("\n");
+    assert!(
+        text.contains("Delivering every workflow run to POST http://127.0.0.1:9/hooks/alloy"),
+        "{text}"
+    );
+    let pem = &text[text
+        .find("-----BEGIN PUBLIC KEY-----")
+        .expect("a PEM block")..];
+    let verifier = alloy_api::SignatureVerifier::from_pem(pem).expect("the printed key reads");
+    assert_eq!(verifier.key_bits(), 2048);
+}
+
+#[test]
+fn a_bad_delivery_url_is_refused() {
+    let bad = Command::new(env!("CARGO_BIN_EXE_alloy-sandbox"))
+        .args(["--deliver-to", "localhost:3000/hooks"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8(bad.stderr).unwrap();
+    assert!(
+        stderr.starts_with("alloy-sandbox: --deliver-to: "),
+        "{stderr}"
+    );
+}

@@ -1,5 +1,6 @@
 //! The handle on a sandbox's state: the store behind its lock, the catalog, the API key and
-//! token keys, the fault queue and the request counters, which every resource shares.
+//! token keys, the fault queue, the request counters and the delivery queue, which every
+//! resource shares.
 //!
 //! Each resource adds the operations it serves to [`SandboxState`] in its own module
 //! (`crate::resources`); what is here only finds things, it never changes the store.
@@ -14,6 +15,7 @@ use ring::hmac;
 
 use super::bounds::Bounds;
 use super::catalog::{CatalogEntry, CatalogWorkflow};
+use super::deliveries::{DeliveryQueue, SigningKey};
 use super::error::StateError;
 use super::faults::{ChaosRun, Fault, FaultCounts};
 use super::store::Store;
@@ -44,6 +46,8 @@ pub(crate) struct Shared {
     pub(crate) fault_counts: FaultCounts,
     pub(crate) request_counts: [AtomicU64; Operation::ALL.len()],
     pub(crate) served_counts: [AtomicU64; Operation::ALL.len()],
+    pub(crate) signing_key: Arc<SigningKey>,
+    pub(crate) deliveries: DeliveryQueue,
 }
 
 impl fmt::Debug for SandboxState {
@@ -63,6 +67,8 @@ impl SandboxState {
         catalog: Vec<CatalogEntry>,
         token_ttl: Duration,
         bounds: Bounds,
+        signing_key: Arc<SigningKey>,
+        deliveries: DeliveryQueue,
     ) -> std::io::Result<Self> {
         let rng = ring::rand::SystemRandom::new();
         let key = |rng| {
@@ -85,6 +91,8 @@ impl SandboxState {
                 fault_counts: std::array::from_fn(|_| AtomicU64::new(0)),
                 request_counts: std::array::from_fn(|_| AtomicU64::new(0)),
                 served_counts: std::array::from_fn(|_| AtomicU64::new(0)),
+                signing_key,
+                deliveries,
             }),
         })
     }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::contract::Outcome;
 use crate::infra::catalog::CatalogWorkflow;
+use crate::infra::deliveries::RunDelivery;
 use crate::infra::error::StateError;
 use crate::infra::state::SandboxState;
 use crate::infra::store::{Store, UserRecord, now, user_mut};
@@ -68,20 +69,34 @@ impl SandboxState {
     ///
     /// Each run appends a log. A run fails, and also appends an error, when the installed
     /// version is one the catalog marks as failing, or when `data` has `"fail": true` (every
-    /// run fails) or `"fail": "<workflowId>"` (that workflow's run fails).
+    /// run fails) or `"fail": "<workflowId>"` (that workflow's run fails). Each run is handed
+    /// to delivery (when a delivery URL is configured) once the store is released.
     pub(crate) fn trigger_event(
         &self,
         user_id: &str,
         event: &str,
         data: Option<&Value>,
     ) -> Result<usize, StateError> {
+        let runs = self.run_event(user_id, event, data)?;
+        let count = runs.len();
+        self.deliver(runs);
+        Ok(count)
+    }
+
+    /// Runs what [`trigger_event`](Self::trigger_event) runs, under the store's lock.
+    fn run_event(
+        &self,
+        user_id: &str,
+        event: &str,
+        data: Option<&Value>,
+    ) -> Result<Vec<RunDelivery>, StateError> {
         let mut store = self.store();
         let Store { users, usage, .. } = &mut *store;
         let record = users
             .get_mut(user_id)
             .ok_or_else(|| StateError::UnknownUser(user_id.to_owned()))?;
         let executed_at = now();
-        let mut runs = 0;
+        let mut runs = Vec::new();
         for workflow in self
             .shared
             .catalog
@@ -94,9 +109,9 @@ impl SandboxState {
             if !installed.active || !workflow.events.iter().any(|e| e == event) {
                 continue;
             }
-            runs += 1;
             let version = installed.version.clone();
-            run(usage, record, workflow, &version, data, executed_at);
+            let ran = run(usage, record, workflow, &version, data, executed_at);
+            runs.push(ran.triggered_by(event));
         }
         store.bound_logs(self.shared.bounds.logs);
         Ok(runs)
@@ -104,13 +119,26 @@ impl SandboxState {
 
     /// Runs the user's installed, active workflow once with `data` (`POST /run/workflow`).
     ///
-    /// The run is logged and counted as an event's runs are, and fails in the same cases.
+    /// The run is logged, counted and delivered as an event's runs are, and fails in the same
+    /// cases.
     pub(crate) fn run_workflow(
         &self,
         user_id: &str,
         workflow_id: &str,
         data: &Value,
     ) -> Result<(), StateError> {
+        let ran = self.run_one(user_id, workflow_id, data)?;
+        self.deliver(vec![ran]);
+        Ok(())
+    }
+
+    /// Runs what [`run_workflow`](Self::run_workflow) runs, under the store's lock.
+    fn run_one(
+        &self,
+        user_id: &str,
+        workflow_id: &str,
+        data: &Value,
+    ) -> Result<RunDelivery, StateError> {
         let workflow = self.catalog_workflow(workflow_id)?;
         let mut store = self.store();
         let Store { users, usage, .. } = &mut *store;
@@ -128,9 +156,9 @@ impl SandboxState {
             });
         }
         let version = installed.version.clone();
-        run(usage, record, workflow, &version, Some(data), now());
+        let outcome = run(usage, record, workflow, &version, Some(data), now());
         store.bound_logs(self.shared.bounds.logs);
-        Ok(())
+        Ok(outcome)
     }
 
     /// Appends a log to the user's logs, as if a workflow had run.
@@ -197,7 +225,7 @@ impl SandboxState {
 }
 
 /// Runs the user's installed `workflow` at `version` once: appends a log (and an error when
-/// the run fails) and counts the run for the analytics.
+/// the run fails), counts the run for the analytics and returns what to deliver of it.
 ///
 /// A run fails when `version` is one the catalog marks as failing, or when `data` has
 /// `"fail": true` (every run fails) or `"fail": "<workflowId>"` (that workflow's run fails).
@@ -208,7 +236,7 @@ fn run(
     version: &str,
     data: Option<&Value>,
     executed_at: DateTime<Utc>,
-) {
+) -> RunDelivery {
     let failure = match data.and_then(|data| data.get("fail")) {
         Some(Value::Bool(true)) => Some(REQUESTED_FAILURE),
         Some(Value::String(id)) if *id == workflow.workflow_id => Some(REQUESTED_FAILURE),
@@ -228,7 +256,7 @@ fn run(
         },
     );
     record.logs.push(WorkflowLog {
-        log_id,
+        log_id: log_id.clone(),
         workflow_id: Some(workflow.workflow_id.clone()),
         status: Some(if failure.is_some() {
             WorkflowLogStatus::Failure
@@ -252,6 +280,23 @@ fn run(
         executed_at,
         failure.is_some(),
     );
+    RunDelivery {
+        execution_id: log_id,
+        workflow_id: workflow.workflow_id.clone(),
+        user_id: record.user.user_id.clone(),
+        event: None,
+        version: version.to_owned(),
+        status: if failure.is_some() {
+            "failure"
+        } else {
+            "success"
+        },
+        error: failure.map(str::to_owned),
+        executed_at,
+        data: data
+            .cloned()
+            .unwrap_or_else(|| Value::Object(serde_json::Map::new())),
+    }
 }
 
 // ---- Routes ----------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ fn app(contract: Contract) -> (axum::Router, SandboxState) {
         CatalogEntry::default_catalog(),
         MAX_TOKEN_TTL,
         Bounds::default(),
+        crate::infra::deliveries::SigningKey::shipped().expect("the shipped key"),
+        crate::infra::deliveries::DeliveryQueue::disabled(),
     )
     .unwrap();
     let router = router(App {

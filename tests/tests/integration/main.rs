@@ -7,6 +7,7 @@
 mod chaos;
 mod conformance;
 mod custom_endpoints;
+mod deliveries;
 mod e2e_analytics;
 mod e2e_common;
 mod e2e_core;
