@@ -57,6 +57,20 @@ pub fn client_without_retries(base_url: &str) -> Client {
         .expect("a valid test client")
 }
 
+/// Asserts that `error` is a transport failure, and whether its request may have reached
+/// the server (`maybe_sent`).
+///
+/// # Panics
+///
+/// When it is not, showing the error.
+#[track_caller]
+pub fn assert_transport(error: &alloy_api::Error, maybe_sent: bool) {
+    assert!(
+        matches!(error, alloy_api::Error::Transport { maybe_sent: sent, .. } if *sent == maybe_sent),
+        "expected a transport error with maybe_sent = {maybe_sent}: {error:?}"
+    );
+}
+
 /// What [`assert_request`] requires of a request's body.
 #[derive(Debug, Clone, Copy)]
 pub enum Body<'a> {

@@ -130,16 +130,7 @@ async fn a_refused_connection_is_a_transport_error() {
         .port();
     let client = tests::client_without_retries(&format!("http://127.0.0.1:{port}"));
     let err = client.list_integrations("usr_1").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, false);
     assert_eq!(err.status(), None);
 }
 
@@ -210,16 +201,7 @@ async fn a_report_of_a_connection_reset_mid_body_shows_each_cause_once() {
         .list_integrations("usr_1")
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     let lines = report(&err);
     assert_eq!(
         lines[0], "the request failed after it may have reached the server",

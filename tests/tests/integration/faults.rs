@@ -31,16 +31,7 @@ async fn a_connection_reset_mid_response_is_retried_for_a_get_only() {
         .create_user(&CreateUserRequest::new("jane"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     assert_eq!(server.request_count(), 3);
 
     // A reset on every attempt: bounded, and reported as a transport error.
@@ -65,16 +56,7 @@ async fn a_connection_closed_without_an_answer_is_retried_for_a_get_only() {
         .trigger_event(&TriggerEventRequest::new("usr_1", "order.created"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     assert_eq!(server.request_count(), 3);
 }
 
@@ -148,16 +130,7 @@ async fn a_truncated_body_is_a_transport_error() {
     // Truncated every time: a transport error that says the request reached the server.
     server.set_fallback(truncated());
     let err = c.list_integrations("usr_1").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     assert_eq!(server.request_count(), 6);
 
     // Not retried for a POST.

@@ -51,16 +51,7 @@ async fn a_post_on_a_connection_the_server_is_closing_is_never_sent_twice() {
         .create_user(&CreateUserRequest::new("b"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     let posts = server
         .requests()
         .iter()
@@ -101,16 +92,7 @@ async fn an_oversized_response_head_is_an_error_and_not_retried() {
     server.set_fallback(token().header("x-padding", &"a".repeat(4 << 20)));
     let c = client(&server.base_url());
     let err = c.generate_user_token("usr_1").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     assert!(!err.is_timeout());
     // A GET, which is retried after a lost answer, is not retried after this one: the same
     // request would get the same head.
@@ -129,16 +111,7 @@ async fn an_invalid_response_is_an_error_and_not_retried() {
         server.set_fallback(Reply::raw(answer));
         let c = client(&server.base_url());
         let err = c.generate_user_token("usr_1").await.unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::Transport {
-                    maybe_sent: true,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        tests::assert_transport(&err, true);
         assert!(!err.is_retryable(), "{err:?}");
         assert_eq!(server.request_count(), 1, "{err:?}");
     }
@@ -224,16 +197,7 @@ async fn a_callers_client_brings_its_own_roots_and_the_crate_keeps_its_headers()
         .build()
         .unwrap();
     let err = ours.generate_user_token("usr_1").await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, false);
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -316,16 +280,7 @@ async fn a_layers_own_error_is_a_transport_error_that_may_have_been_sent() {
         .create_user(&CreateUserRequest::new("a"))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     let source = std::error::Error::source(&err).unwrap().to_string();
     assert!(source.contains("refused by policy"), "{source}");
     assert_eq!(server.request_count(), 0);

@@ -138,16 +138,7 @@ async fn a_post_declared_idempotent_is_retried_and_a_get_declared_not_is_not() {
     assert_eq!(server.request_count(), 6);
     server.script([Reply::status(200).reset_mid_body()]);
     let err = c.create_job(&job).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: true,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, true);
     assert_eq!(server.request_count(), 7);
 
     // `idempotent = false` on a GET: not retried after a 503.
@@ -334,16 +325,7 @@ async fn a_refused_connection_is_retried_even_for_a_post() {
     let err = case("refused", Op::Post.call(&client(&base_url)))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Transport {
-                maybe_sent: false,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    tests::assert_transport(&err, false);
     assert_eq!(waits(capture, "refused").len(), 3, "{}", capture.text());
 }
 
