@@ -10,7 +10,7 @@ use reqwest::Url;
 
 use crate::client::{BEARER, Client, Http, Inner, client_headers};
 use crate::observe::Observer;
-use crate::redact::{ApiKey, RedactedUrl};
+use crate::redact::{ApiKey, RedactedUrl, Redactor};
 use crate::{Error, RetryPolicy};
 
 /// The base URL of the live service: the server of Alloy's 2025-09 reference.
@@ -379,6 +379,7 @@ impl ClientBuilder {
                 headers,
                 json_headers,
                 connect_timeout,
+                redactor: Redactor::new(self.api_key.0.as_bytes()),
                 observer: self.observer,
                 max_response_bytes: self
                     .max_response_bytes

@@ -18,7 +18,7 @@ use crate::builder::{
 };
 use crate::error::TimeoutKind;
 use crate::observe::{CallRecord, Observer};
-use crate::redact::redact_secret;
+use crate::redact::Redactor;
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy, decide, retry_after};
 use crate::{Error, RawResponse, Request, Transport};
 
@@ -68,6 +68,8 @@ pub(crate) struct Inner {
     pub(crate) json_headers: HeaderMap,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// Cuts the API key out of response bodies that echo it.
+    pub(crate) redactor: Redactor,
     /// Told of every call, when set.
     pub(crate) observer: Option<Arc<dyn Observer>>,
 }
@@ -197,29 +199,33 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The URL of `request`: the base URL's path, the endpoint's path (its parameters already
-    /// percent-encoded as one segment each, so no parse can read another route into it) and
-    /// the query, written into one string and resolved against the parsed base URL. Resolving
-    /// an absolute path keeps the base's scheme and host as they were parsed once, at build
-    /// time, so only the path and the query are read again.
+    /// The URL of `request`: the endpoint's path (its parameters already percent-encoded as
+    /// one segment each, so no parse can read another route into it) and query, written into
+    /// one string by the request itself, resolved against the parsed base URL. Resolving an
+    /// absolute path keeps the base's scheme and host as they were parsed once, at build
+    /// time, so only the path and the query are read again. A base URL with a path of its
+    /// own (`https://host/v1`) has it written in front first.
     fn url(&self, request: &Request) -> Result<Url, Error> {
         let base_path = &self.inner.base_path;
-        let (path, query) = (request.path(), request.query_string());
-        let mut target = String::with_capacity(
-            base_path.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
-        );
-        target.push_str(base_path);
-        target.push_str(path);
-        if target.is_empty() {
-            target.push('/');
-        }
-        if let Some(query) = query {
-            target.push('?');
-            target.push_str(query);
-        }
+        let target = request.target();
+        let prefixed;
+        let target = if base_path.is_empty() && target.starts_with('/') {
+            target
+        } else {
+            let path = request.path();
+            let mut with_base = String::with_capacity(base_path.len() + target.len() + 1);
+            with_base.push_str(base_path);
+            // The root endpoint (`/`) of a base URL without a path has an empty path.
+            if path.is_empty() && base_path.is_empty() {
+                with_base.push('/');
+            }
+            with_base.push_str(target);
+            prefixed = with_base;
+            &prefixed
+        };
         self.inner
             .base_url
-            .join(&target)
+            .join(target)
             .map_err(|e| unsendable(e.into()))
     }
 
@@ -307,12 +313,6 @@ impl Client {
             headers: std::mem::take(response.headers_mut()),
             body: body.into_bytes(),
         })
-    }
-
-    /// The API key, as sent after `Bearer `.
-    fn key(&self) -> &[u8] {
-        let authorization = &self.inner.headers[AUTHORIZATION];
-        &authorization.as_bytes()[BEARER.len()..]
     }
 
     /// Builds the `reqwest::Request` that an attempt of `request` sends, with the code
@@ -434,7 +434,7 @@ impl Transport for Client {
         let result = self.send(&request, started, &mut retries).await;
         self.finished(&request, started, retries, &result);
         result.map(|mut response| {
-            response.body = redact_secret(response.body, self.key());
+            response.body = self.inner.redactor.redact(response.body);
             response
         })
     }
@@ -574,12 +574,6 @@ mod tests {
         );
         assert!(!debug.contains("sk_secret_123"), "{debug}");
         assert!(debug.contains("<redacted>"));
-    }
-
-    #[test]
-    fn the_key_is_what_follows_bearer() {
-        let client = Client::builder().api_key("sk_secret_123").build().unwrap();
-        assert_eq!(client.key(), b"sk_secret_123");
     }
 
     #[test]

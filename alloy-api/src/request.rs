@@ -128,14 +128,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// What a request's target buffer holds beyond its template's text before it grows.
+const TARGET_SLACK: usize = 48;
+
 /// One HTTP request as generated code describes it: method, encoded path and query, headers
 /// and body. Transports turn it into a real request against their base URL.
 pub struct Request {
     endpoint: &'static Endpoint,
-    path: String,
+    // The path, then `?` and the query when there is one: the request target, written into
+    // one buffer, so that a request with a query allocates once for both.
+    target: String,
+    // The length of the path in `target`.
+    path_len: usize,
     // The part of the template not written yet, from the next placeholder on.
     rest: &'static str,
-    query: Option<String>,
     headers: HeaderMap,
     body: Option<Bytes>,
     // Boxed: the error is rare, and a smaller `Request` is a smaller future for every call.
@@ -149,14 +155,15 @@ impl Request {
     pub(crate) fn new(endpoint: &'static Endpoint) -> Self {
         let mut request = Self {
             endpoint,
-            path: String::with_capacity(endpoint.template.len() + 16),
+            // Room for the parameters' values and a query of a pair or two without growing.
+            target: String::with_capacity(endpoint.template.len() + TARGET_SLACK),
+            path_len: 0,
             // `/` is the base URL itself: no segment to write.
             rest: if endpoint.template.len() == 1 {
                 ""
             } else {
                 endpoint.template
             },
-            query: None,
             headers: HeaderMap::new(),
             body: None,
             error: None,
@@ -171,8 +178,19 @@ impl Request {
     fn push_literals(&mut self) {
         let rest = self.rest;
         let end = rest.find('{').unwrap_or(rest.len());
-        self.path.push_str(&rest[..end]);
+        self.push_path(&rest[..end]);
         self.rest = &rest[end..];
+    }
+
+    /// Appends `text` to the path. Generated code fills the path before the query, so this
+    /// is a push; a query begun earlier is kept after the path.
+    fn push_path(&mut self, text: &str) {
+        if self.path_len == self.target.len() {
+            self.target.push_str(text);
+        } else {
+            self.target.insert_str(self.path_len, text);
+        }
+        self.path_len += text.len();
     }
 
     fn fail(&mut self, error: Error) {
@@ -196,7 +214,9 @@ impl Request {
             self.fail(Error::invalid_argument(name, reason));
         }
         // The literal text before the placeholder ended with its `/`.
-        self.path.extend(utf8_percent_encode(&value, SEGMENT));
+        for part in utf8_percent_encode(&value, SEGMENT) {
+            self.push_path(part);
+        }
         let rest = self.rest;
         self.rest = rest.find('}').map_or("", |end| &rest[end + 1..]);
         self.push_literals();
@@ -205,8 +225,12 @@ impl Request {
     /// Appends `key=value` to the query for every value `value` holds (none for `None`).
     pub(crate) fn query<T: QueryValue + ?Sized>(&mut self, key: &str, value: &T) {
         value.each_value(&mut |v| {
-            let query = self.query.get_or_insert_with(String::new);
-            form_urlencoded::Serializer::for_suffix(query, 0).append_pair(key, v);
+            // The serializer writes the `&` between pairs; the `?` comes before the first.
+            if self.target.len() == self.path_len {
+                self.target.push('?');
+            }
+            let start = self.path_len + 1;
+            form_urlencoded::Serializer::for_suffix(&mut self.target, start).append_pair(key, v);
         });
     }
 
@@ -288,12 +312,18 @@ impl Request {
 
     /// Returns the percent-encoded path, relative to the base URL (`/workflows/wf_1/logs`).
     pub fn path(&self) -> &str {
-        &self.path
+        &self.target[..self.path_len]
     }
 
     /// Returns the encoded query string without the `?` (`userId=usr_1`), if there is one.
     pub fn query_string(&self) -> Option<&str> {
-        self.query.as_deref()
+        self.target.get(self.path_len + 1..)
+    }
+
+    /// Returns the path and, after a `?`, the query, if there is one
+    /// (`/workflows/wf_1/logs?userId=usr_1`).
+    pub(crate) fn target(&self) -> &str {
+        &self.target
     }
 
     /// Returns the headers the endpoint's parameters set (not the client's own, such as
@@ -313,8 +343,8 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("operation", &self.endpoint.operation)
             .field("method", &self.endpoint.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
+            .field("path", &self.path())
+            .field("query", &self.query_string())
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body", &self.body.as_ref().map(Bytes::len))
             .finish()
@@ -418,7 +448,7 @@ impl fmt::Debug for QueryWriter<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("QueryWriter")
             .field("parameter", &self.name)
-            .field("query", &self.request.query)
+            .field("query", &self.request.query_string())
             .finish()
     }
 }
@@ -621,6 +651,17 @@ mod tests {
         r.query("tag", &["a", "b"][..]);
         r.query("limit", &None::<u32>);
         assert_eq!(r.query_string(), Some("userId=u+1%26x%3Dy&tag=a&tag=b"));
+        // The path and the query share one buffer: the path stays before the query even
+        // when a placeholder is filled after a pair was written.
+        r.path_param("x", "1");
+        r.path_param("y", "2");
+        assert_eq!(r.path(), "/a/1/b/2");
+        assert_eq!(r.target(), "/a/1/b/2?userId=u+1%26x%3Dy&tag=a&tag=b");
+        let mut r = Request::new(&EP);
+        r.path_param("x", "1");
+        assert_eq!((r.query_string(), r.target()), (None, "/a/1/b/"));
+        r.query("limit", &None::<u32>);
+        assert_eq!(r.query_string(), None, "no pair, no `?`");
     }
 
     #[test]
