@@ -315,6 +315,8 @@ impl ClientBuilder {
         let raw = self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let base_url = parse_base_url(raw, self.allow_insecure_http)?;
         let base_path = base_url.path().trim_end_matches('/').to_owned();
+        let mut base_dir = base_url.clone();
+        base_dir.set_path(&format!("{base_path}/"));
 
         let mut authorization = HeaderValue::try_from(format!("{BEARER}{}", self.api_key.0))
             .map_err(|_| {
@@ -376,6 +378,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 base_path,
+                base_dir,
                 headers,
                 json_headers,
                 connect_timeout,

@@ -61,6 +61,9 @@ pub(crate) struct Inner {
     /// The base URL's path without its trailing `/`: every request's path is this and the
     /// endpoint's path.
     pub(crate) base_path: String,
+    /// The base URL with its path ending in `/` (`https://host/v1/`): endpoint paths resolve
+    /// below it as relative references.
+    pub(crate) base_dir: Url,
     /// `Authorization` (the key after `Bearer `, marked sensitive), `x-api-version`, `Accept`
     /// and `User-Agent`: the headers of every request.
     pub(crate) headers: HeaderMap,
@@ -200,33 +203,21 @@ impl Client {
     }
 
     /// The URL of `request`: the endpoint's path (its parameters already percent-encoded as
-    /// one segment each, so no parse can read another route into it) and query, written into
-    /// one string by the request itself, resolved against the parsed base URL. Resolving an
-    /// absolute path keeps the base's scheme and host as they were parsed once, at build
-    /// time, so only the path and the query are read again. A base URL with a path of its
-    /// own (`https://host/v1`) has it written in front first.
+    /// one segment each, so no parse can read another route into it) and query, written by
+    /// the request itself into one string as a relative reference (`./users/u1?x=1`), and
+    /// resolved against the base URL's directory (`https://host/v1/`), parsed once at build
+    /// time. Only the path and the query are read again, and no string is written for the
+    /// join. The root endpoint's empty path is the base URL's own, without a `/` added.
     fn url(&self, request: &Request) -> Result<Url, Error> {
-        let base_path = &self.inner.base_path;
-        let target = request.target();
-        let prefixed;
-        let target = if base_path.is_empty() && target.starts_with('/') {
-            target
+        let inner = &*self.inner;
+        let joined = if request.path().is_empty() {
+            let (base_path, query) = (&inner.base_path, request.target());
+            let path = if base_path.is_empty() { "/" } else { base_path };
+            inner.base_url.join(&format!("{path}{query}"))
         } else {
-            let path = request.path();
-            let mut with_base = String::with_capacity(base_path.len() + target.len() + 1);
-            with_base.push_str(base_path);
-            // The root endpoint (`/`) of a base URL without a path has an empty path.
-            if path.is_empty() && base_path.is_empty() {
-                with_base.push('/');
-            }
-            with_base.push_str(target);
-            prefixed = with_base;
-            &prefixed
+            inner.base_dir.join(request.relative_target())
         };
-        self.inner
-            .base_url
-            .join(target)
-            .map_err(|e| unsendable(e.into()))
+        joined.map_err(|e| unsendable(e.into()))
     }
 
     /// The request that one attempt of `request` sends: the URL, the client's headers from
@@ -574,6 +565,68 @@ mod tests {
         );
         assert!(!debug.contains("sk_secret_123"), "{debug}");
         assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn urls_resolve_below_the_base_path_whatever_the_template() {
+        use crate::request::{Endpoint, Method};
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "./", true);
+        static FIXED: Endpoint = Endpoint::new("fixed", Method::Get, "./users/batch", true);
+        static PARAM: Endpoint = Endpoint::new("param", Method::Get, "./{id}/logs", true);
+        static COLON: Endpoint = Endpoint::new("colon", Method::Post, "./v1:batch/{id}", false);
+        static TRAILING: Endpoint = Endpoint::new("trailing", Method::Get, "./users/", true);
+        let url = |base: &str, endpoint: &'static Endpoint, id: Option<&str>, query: bool| {
+            let client = Client::builder()
+                .api_key("sk_secret_123")
+                .base_url(base)
+                .build()
+                .unwrap();
+            let mut request = Request::new(endpoint);
+            if let Some(id) = id {
+                request.path_param("id", id);
+            }
+            if query {
+                request.query("userId", "a:b c");
+            }
+            client.url(&request).unwrap().to_string()
+        };
+        for (base, prefix) in [
+            ("http://127.0.0.1:1", "http://127.0.0.1:1"),
+            ("http://127.0.0.1:1/", "http://127.0.0.1:1"),
+            ("http://127.0.0.1:1/v1", "http://127.0.0.1:1/v1"),
+            ("http://127.0.0.1:1/a/v1/", "http://127.0.0.1:1/a/v1"),
+        ] {
+            let root = if prefix.ends_with(":1") { "/" } else { "" };
+            assert_eq!(url(base, &ROOT, None, false), format!("{prefix}{root}"));
+            assert_eq!(
+                url(base, &ROOT, None, true),
+                format!("{prefix}{root}?userId=a%3Ab+c")
+            );
+            assert_eq!(url(base, &FIXED, None, false), format!("{prefix}/users/batch"));
+            assert_eq!(
+                url(base, &FIXED, None, true),
+                format!("{prefix}/users/batch?userId=a%3Ab+c")
+            );
+            // A parameter that looks like a scheme, a host or a parent stays one segment.
+            assert_eq!(
+                url(base, &PARAM, Some("x:y"), false),
+                format!("{prefix}/x%3Ay/logs")
+            );
+            assert_eq!(
+                url(base, &PARAM, Some("//evil.example"), true),
+                format!("{prefix}/%2F%2Fevil.example/logs?userId=a%3Ab+c")
+            );
+            assert_eq!(
+                url(base, &PARAM, Some("..%2F"), false),
+                format!("{prefix}/..%252F/logs")
+            );
+            // `v1:batch` would read as a scheme if it were resolved as a relative reference.
+            assert_eq!(
+                url(base, &COLON, Some("u1"), false),
+                format!("{prefix}/v1:batch/u1")
+            );
+            assert_eq!(url(base, &TRAILING, None, false), format!("{prefix}/users/"));
+        }
     }
 
     #[test]

@@ -73,28 +73,53 @@ impl fmt::Display for Method {
 }
 
 /// What is fixed about an endpoint: written once per endpoint by `#[api_endpoint]`.
-#[derive(Debug)]
 pub struct Endpoint {
     operation: &'static str,
     method: Method,
-    template: &'static str,
+    // `.` and the template (`./workflows/{workflowId}/upgrade`): every request's target is
+    // written after the `.`, as a relative reference a URL parser can never take for a
+    // scheme, which a first segment such as `v1:batch` would be read as without it.
+    dotted: &'static str,
     idempotent: bool,
+    // Whether the template has no placeholder: its path is the template itself.
+    fixed: bool,
 }
 
 impl Endpoint {
-    /// Describes an endpoint. `template` is checked by `#[api_endpoint]`: its literal
-    /// segments are valid in a URL path as they are, and `{name}` is a whole segment.
+    /// Describes an endpoint. `dotted` is `.` and the path template in OpenAPI form
+    /// (`./users/{userId}`), checked by `#[api_endpoint]`: its literal segments are valid in
+    /// a URL path as they are, and `{name}` is a whole segment.
+    ///
+    /// # Panics
+    ///
+    /// When `dotted` does not start with `./`: at compile time, since expansions describe
+    /// their endpoint in a `static`.
     pub(crate) const fn new(
         operation: &'static str,
         method: Method,
-        template: &'static str,
+        dotted: &'static str,
         idempotent: bool,
     ) -> Self {
+        let bytes = dotted.as_bytes();
+        assert!(
+            bytes.len() >= 2 && bytes[0] == b'.' && bytes[1] == b'/',
+            "an endpoint's template is written after `.`, as in `./users/{{userId}}`"
+        );
+        // Split at compile time: whether any placeholder is left to fill per request.
+        let mut fixed = true;
+        let mut i = 2;
+        while i < bytes.len() {
+            if bytes[i] == b'{' {
+                fixed = false;
+            }
+            i += 1;
+        }
         Self {
             operation,
             method,
-            template,
+            dotted,
             idempotent,
+            fixed,
         }
     }
 
@@ -111,12 +136,23 @@ impl Endpoint {
     /// Returns the path template in OpenAPI form (`/workflows/{workflowId}/upgrade`):
     /// low-cardinality, used as `url.template` in traces.
     pub const fn template(&self) -> &'static str {
-        self.template
+        self.dotted.split_at(1).1
     }
 
     /// Returns whether the call may be retried after it may have reached the server.
     pub const fn idempotent(&self) -> bool {
         self.idempotent
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("template", &self.template())
+            .field("idempotent", &self.idempotent)
+            .finish()
     }
 }
 
@@ -135,13 +171,18 @@ const TARGET_SLACK: usize = 48;
 /// and body. Transports turn it into a real request against their base URL.
 pub struct Request {
     endpoint: &'static Endpoint,
-    // The path, then `?` and the query when there is one: the request target, written into
-    // one buffer, so that a request with a query allocates once for both.
+    // `.`, the path, then `?` and the query when there is one: the request target as a
+    // relative reference (`./users/u1?x=1`), written into one buffer, so that a request with
+    // a query allocates once for both, and a transport resolves it below its base URL's path
+    // without writing it again.
     target: String,
-    // The length of the path in `target`.
+    // The length of `.` and the path in `target`.
     path_len: usize,
     // The part of the template not written yet, from the next placeholder on.
     rest: &'static str,
+    // The whole of `target` (`.` and the path) while it is a template without placeholders
+    // and no query was written, so not copied into `target`: empty otherwise.
+    fixed: &'static str,
     headers: HeaderMap,
     body: Option<Bytes>,
     // Boxed: the error is rare, and a smaller `Request` is a smaller future for every call.
@@ -151,26 +192,46 @@ pub struct Request {
 }
 
 impl Request {
-    /// Starts the request for `endpoint`, writing the path up to its first placeholder.
+    /// Starts the request for `endpoint`, writing the path up to its first placeholder. A
+    /// path without placeholders is the template itself: nothing is written, or allocated,
+    /// unless a query follows.
     pub(crate) fn new(endpoint: &'static Endpoint) -> Self {
+        // `/` is the base URL itself: no segment to write, and an empty path.
+        let dotted = if endpoint.dotted.len() == 2 {
+            "."
+        } else {
+            endpoint.dotted
+        };
         let mut request = Self {
             endpoint,
-            // Room for the parameters' values and a query of a pair or two without growing.
-            target: String::with_capacity(endpoint.template.len() + TARGET_SLACK),
+            target: String::new(),
             path_len: 0,
-            // `/` is the base URL itself: no segment to write.
-            rest: if endpoint.template.len() == 1 {
-                ""
-            } else {
-                endpoint.template
-            },
+            rest: "",
+            fixed: "",
             headers: HeaderMap::new(),
             body: None,
             error: None,
             span: tracing::Span::none(),
         };
-        request.push_literals();
+        if endpoint.fixed {
+            request.fixed = dotted;
+        } else {
+            // Room for the parameters' values and a query of a pair or two without growing.
+            request.target.reserve(dotted.len() + TARGET_SLACK);
+            request.rest = dotted;
+            request.push_literals();
+        }
         request
+    }
+
+    /// Copies a fixed path into the buffer, before a query is written after it.
+    fn materialize(&mut self) {
+        if !self.fixed.is_empty() {
+            self.target.reserve(self.fixed.len() + TARGET_SLACK);
+            self.target.push_str(self.fixed);
+            self.path_len = self.fixed.len();
+            self.fixed = "";
+        }
     }
 
     /// Writes the template's literal text up to the next placeholder (`{name}`, a whole
@@ -185,6 +246,7 @@ impl Request {
     /// Appends `text` to the path. Generated code fills the path before the query, so this
     /// is a push; a query begun earlier is kept after the path.
     fn push_path(&mut self, text: &str) {
+        self.materialize();
         if self.path_len == self.target.len() {
             self.target.push_str(text);
         } else {
@@ -225,6 +287,7 @@ impl Request {
     /// Appends `key=value` to the query for every value `value` holds (none for `None`).
     pub(crate) fn query<T: QueryValue + ?Sized>(&mut self, key: &str, value: &T) {
         value.each_value(&mut |v| {
+            self.materialize();
             // The serializer writes the `&` between pairs; the `?` comes before the first.
             if self.target.len() == self.path_len {
                 self.target.push('?');
@@ -312,7 +375,11 @@ impl Request {
 
     /// Returns the percent-encoded path, relative to the base URL (`/workflows/wf_1/logs`).
     pub fn path(&self) -> &str {
-        &self.target[..self.path_len]
+        if self.fixed.is_empty() {
+            self.target.get(1..self.path_len).unwrap_or_default()
+        } else {
+            &self.fixed[1..]
+        }
     }
 
     /// Returns the encoded query string without the `?` (`userId=usr_1`), if there is one.
@@ -323,7 +390,18 @@ impl Request {
     /// Returns the path and, after a `?`, the query, if there is one
     /// (`/workflows/wf_1/logs?userId=usr_1`).
     pub(crate) fn target(&self) -> &str {
-        &self.target
+        self.relative_target().get(1..).unwrap_or_default()
+    }
+
+    /// Returns the target as a relative reference, after a `.`
+    /// (`./workflows/wf_1/logs?userId=usr_1`): resolved against a base URL whose path ends in
+    /// `/`, it lands below that path.
+    pub(crate) fn relative_target(&self) -> &str {
+        if self.fixed.is_empty() {
+            &self.target
+        } else {
+            self.fixed
+        }
     }
 
     /// Returns the headers the endpoint's parameters set (not the client's own, such as
@@ -603,12 +681,12 @@ impl<T: HeaderArg> HeaderArg for Option<T> {
 mod tests {
     use super::*;
 
-    static EP: Endpoint = Endpoint::new("op", Method::Get, "/a/{x}/b/{y}", true);
+    static EP: Endpoint = Endpoint::new("op", Method::Get, "./a/{x}/b/{y}", true);
 
     #[test]
     fn literals_around_placeholders_and_trailing_slashes_are_kept() {
-        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "/", true);
-        static TRAILING: Endpoint = Endpoint::new("t", Method::Get, "/users/{id}/", true);
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "./", true);
+        static TRAILING: Endpoint = Endpoint::new("t", Method::Get, "./users/{id}/", true);
         assert_eq!(Request::new(&ROOT).path(), "");
         // The literal text up to a placeholder is written at once, its `/` included.
         let mut r = Request::new(&TRAILING);
@@ -620,6 +698,33 @@ mod tests {
         assert_eq!(r.path(), "/a/1/b/");
         r.path_param("y", "2");
         assert_eq!(r.path(), "/a/1/b/2");
+    }
+
+    #[test]
+    fn templates_are_split_at_compile_time() {
+        static FIXED: Endpoint = Endpoint::new("f", Method::Get, "./users/batch", true);
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "./", true);
+        assert!(FIXED.fixed && ROOT.fixed && !EP.fixed);
+        assert_eq!((FIXED.template(), ROOT.template()), ("/users/batch", "/"));
+        // A fixed path is the template, written nowhere until a query follows it.
+        let mut r = Request::new(&FIXED);
+        assert_eq!(r.path(), "/users/batch");
+        assert_eq!((r.target(), r.relative_target()), ("/users/batch", "./users/batch"));
+        assert_eq!(r.target.capacity(), 0);
+        r.query("userId", "u1");
+        assert_eq!(r.path(), "/users/batch");
+        assert_eq!(r.query_string(), Some("userId=u1"));
+        assert_eq!(r.relative_target(), "./users/batch?userId=u1");
+        let mut r = Request::new(&ROOT);
+        assert_eq!((r.path(), r.target(), r.query_string()), ("", "", None));
+        r.query("userId", "u1");
+        assert_eq!((r.path(), r.target()), ("", "?userId=u1"));
+    }
+
+    #[test]
+    #[should_panic(expected = "written after `.`")]
+    fn a_template_without_its_dot_is_refused() {
+        let _ = Endpoint::new("op", Method::Get, "/users", true);
     }
 
     #[test]

@@ -22,14 +22,15 @@ pub use crate::request::{Endpoint, Method, Request};
 use crate::request::{HeaderArg, PathSegment, QueryParams, QueryValue, RequestBody};
 use crate::{Error, RawResponse, Response, Transport};
 
-/// Describes an endpoint: what an expansion writes once, in a `static`.
+/// Describes an endpoint: what an expansion writes once, in a `static`. `dotted` is `.` and
+/// the path template in OpenAPI form (`./users/{userId}`).
 pub const fn endpoint(
     operation: &'static str,
     method: Method,
-    template: &'static str,
+    dotted: &'static str,
     idempotent: bool,
 ) -> Endpoint {
-    Endpoint::new(operation, method, template, idempotent)
+    Endpoint::new(operation, method, dotted, idempotent)
 }
 
 /// Starts a request for `endpoint`.

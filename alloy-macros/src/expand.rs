@@ -159,7 +159,8 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
 
     let operation = item.sig.ident.to_string();
     let method = Ident::new(variant, Span::call_site());
-    let openapi = template.openapi();
+    // The runtime writes every request's target after a `.`, as a relative reference.
+    let dotted = format!(".{}", template.openapi());
     let idempotent = args
         .idempotent
         .unwrap_or(!matches!(method_name, "POST" | "PATCH"));
@@ -267,7 +268,7 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
             static #endpoint_static: #rt::Endpoint = #rt::endpoint(
                 #operation,
                 #rt::Method::#method,
-                #openapi,
+                #dotted,
                 #idempotent,
             );
             #rt::request(&#endpoint_static)

@@ -526,7 +526,7 @@ mod tests {
     use super::*;
     use crate::{Endpoint, Method, Request};
 
-    static EP: Endpoint = Endpoint::new("logs", Method::Get, "/logs", true);
+    static EP: Endpoint = Endpoint::new("logs", Method::Get, "./logs", true);
 
     #[test]
     fn filters_are_sent_as_the_json_array_the_api_reads() {
