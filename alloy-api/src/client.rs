@@ -94,28 +94,6 @@ impl Http {
             Self::Middleware(_) => "reqwest_middleware::ClientWithMiddleware",
         }
     }
-
-    /// Sends one request; a failure comes back sorted for retrying.
-    async fn execute(
-        &self,
-        request: reqwest::Request,
-        inner: &Inner,
-    ) -> Result<reqwest::Response, (Outcome, Error)> {
-        match self {
-            Self::Reqwest(client) => client
-                .execute(request)
-                .await
-                .map_err(|e| classify(e, inner)),
-            #[cfg(feature = "middleware")]
-            Self::Middleware(client) => client.execute(request).await.map_err(|e| match e {
-                reqwest_middleware::Error::Reqwest(e) => classify(e, inner),
-                // A layer's own error: whether it sent the request first is unknown.
-                reqwest_middleware::Error::Middleware(e) => {
-                    (Outcome::Lost, Error::transport(true, e.into()))
-                }
-            }),
-        }
-    }
 }
 
 /// The headers of every request, built once: `Authorization`, `x-api-version`, `Accept` and
@@ -251,21 +229,31 @@ impl Client {
     /// from the `async` body of [`Transport::execute`], it would be compiled in every crate
     /// that awaits an endpoint, since an `async` body is compiled where it is polled.
     #[inline(never)]
-    fn attempt<'a>(&'a self, request: &'a Request, url: Url) -> Attempting<'a> {
-        Box::pin(self.attempt_inner(request, url))
+    fn attempt<'a>(&'a self, request: &'a Request) -> Attempting<'a> {
+        Box::pin(self.attempt_inner(request))
     }
 
-    async fn attempt_inner(
-        &self,
-        request: &Request,
-        url: Url,
-    ) -> Result<RawResponse, (Outcome, Error)> {
+    async fn attempt_inner(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
+        // Written for each attempt, in the attempt's own (boxed) future: a retry, which is
+        // rare, writes it again. A URL that cannot be built stops the call, never retried.
+        let url = self
+            .url(request)
+            .map_err(|error| (Outcome::Unsendable, error))?;
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
-        let mut response = inner
-            .http
-            .execute(self.http_request(request, url), inner)
-            .await?;
+        let http = self.http_request(request, url);
+        // Matched here rather than in a method of `Http`: one state machine less per poll.
+        let mut response = match &inner.http {
+            Http::Reqwest(client) => client.execute(http).await.map_err(|e| classify(e, inner)),
+            #[cfg(feature = "middleware")]
+            Http::Middleware(client) => client.execute(http).await.map_err(|e| match e {
+                reqwest_middleware::Error::Reqwest(e) => classify(e, inner),
+                // A layer's own error: whether it sent the request first is unknown.
+                reqwest_middleware::Error::Middleware(e) => {
+                    (Outcome::Lost, Error::transport(true, e.into()))
+                }
+            }),
+        }?;
         let status = response.status();
         // Too large is deterministic: the same request gets the same body, so it is not
         // retried, whatever the status.
@@ -416,95 +404,97 @@ fn is_malformed_response(error: &reqwest::Error) -> bool {
 }
 
 impl Transport for Client {
-    async fn execute(&self, mut request: Request) -> Result<RawResponse, Error> {
-        if let Some(error) = request.take_error() {
-            return Err(error);
+    /// Sends `request` until an attempt succeeds or the retry policy says stop.
+    ///
+    /// One state machine for the whole call, the retry loop included (each level of
+    /// `async fn` is one more move of the future and one more dispatch on every poll), kept
+    /// small: the request is held once (an `async fn` would hold its argument twice), each
+    /// attempt's URL lives in the attempt's boxed future, and the rare wait before a retry is
+    /// boxed too.
+    fn execute(
+        &self,
+        mut request: Request,
+    ) -> impl Future<Output = Result<RawResponse, Error>> + Send {
+        let invalid = request.take_error();
+        async move {
+            if let Some(error) = invalid {
+                return Err(error);
+            }
+            let request = &request;
+            let started = Instant::now();
+            let mut retries = 0u32;
+            let result = 'call: {
+                if let Some(host) = self.inner.base_url.host_str() {
+                    request.span().record("server.address", host);
+                }
+                let idempotent = request.endpoint().idempotent();
+                let policy = &self.retry;
+                let deadline = after(started, policy.deadline);
+                let mut now = started;
+                loop {
+                    // One timer per attempt, for whichever limit ends first: the attempt's
+                    // timeout (connect, send, the whole body) or the call's deadline.
+                    let attempt_ends = after(now, self.timeout);
+                    let attempt = self.attempt(request);
+                    // What to return if this attempt is the last one: a non-2xx response
+                    // stays a response, so the runtime maps every status to an error in one
+                    // place.
+                    let (outcome, server_wait, last) =
+                        match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
+                            Ok(Ok(response)) if response.status.is_success() => {
+                                break 'call Ok(response);
+                            }
+                            Ok(Ok(response)) => (
+                                Outcome::Status(response.status),
+                                retry_after(&response.headers),
+                                Ok(response),
+                            ),
+                            Ok(Err((outcome, error))) => {
+                                (outcome, None, Err(error.judged(outcome, idempotent)))
+                            }
+                            Err(_) if attempt_ends <= deadline => {
+                                let error = Error::timeout(TimeoutKind::Attempt, self.timeout);
+                                let error = error.judged(Outcome::Lost, idempotent);
+                                (Outcome::Lost, None, Err(error))
+                            }
+                            Err(_) => {
+                                // The attempt under way when the deadline passed was lost.
+                                let error = Error::timeout(TimeoutKind::Call, policy.deadline);
+                                break 'call Err(error.judged(Outcome::Lost, idempotent));
+                            }
+                        };
+                    let attempt = Attempt {
+                        outcome,
+                        idempotent,
+                        retries,
+                        retry_after: server_wait,
+                        remaining: deadline.saturating_duration_since(Instant::now()),
+                    };
+                    let wait = match decide(policy, attempt, fastrand::f64()) {
+                        Decision::Retry(wait) => wait,
+                        Decision::Stop => break 'call last,
+                    };
+                    retries += 1;
+                    tracing::info!(
+                        retry = retries,
+                        wait_ms = wait.as_millis() as u64,
+                        outcome = ?outcome,
+                        "retrying"
+                    );
+                    Box::pin(tokio::time::sleep(wait)).await;
+                    now = Instant::now();
+                }
+            };
+            self.finished(request, started, retries, &result);
+            result.map(|mut response| {
+                response.body = self.inner.redactor.redact(response.body);
+                response
+            })
         }
-        let started = Instant::now();
-        let mut retries = 0u32;
-        let result = self.send(&request, started, &mut retries).await;
-        self.finished(&request, started, retries, &result);
-        result.map(|mut response| {
-            response.body = self.inner.redactor.redact(response.body);
-            response
-        })
     }
 }
 
 impl Client {
-    /// Sends `request` until an attempt succeeds or the retry policy says stop, counting the
-    /// retries in `retries`.
-    async fn send(
-        &self,
-        request: &Request,
-        started: Instant,
-        retries: &mut u32,
-    ) -> Result<RawResponse, Error> {
-        let inner = &*self.inner;
-        if let Some(host) = inner.base_url.host_str() {
-            request.span().record("server.address", host);
-        }
-        // The first attempt takes this URL; a retry, which is rare, writes it again.
-        let mut url = Some(self.url(request)?);
-        let idempotent = request.endpoint().idempotent();
-        let policy = &self.retry;
-        let deadline = after(started, policy.deadline);
-        let mut now = started;
-        loop {
-            // One timer per attempt, for whichever limit ends first: the attempt's timeout
-            // (connect, send, the whole body) or the call's deadline.
-            let attempt_ends = after(now, self.timeout);
-            let this_url = match url.take() {
-                Some(url) => url,
-                None => self.url(request)?,
-            };
-            let attempt = self.attempt(request, this_url);
-            let result = match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
-                Ok(result) => result,
-                Err(_) if attempt_ends <= deadline => Err((
-                    Outcome::Lost,
-                    Error::timeout(TimeoutKind::Attempt, self.timeout),
-                )),
-                Err(_) => {
-                    // The attempt under way when the deadline passed was lost.
-                    let error = Error::timeout(TimeoutKind::Call, policy.deadline);
-                    return Err(error.judged(Outcome::Lost, idempotent));
-                }
-            };
-            // What to return if this attempt is the last one: a non-2xx response stays a
-            // response, so the runtime maps every status to an error in one place.
-            let (outcome, server_wait, last) = match result {
-                Ok(response) if response.status.is_success() => return Ok(response),
-                Ok(response) => (
-                    Outcome::Status(response.status),
-                    retry_after(&response.headers),
-                    Ok(response),
-                ),
-                Err((outcome, error)) => (outcome, None, Err(error.judged(outcome, idempotent))),
-            };
-            let attempt = Attempt {
-                outcome,
-                idempotent,
-                retries: *retries,
-                retry_after: server_wait,
-                remaining: deadline.saturating_duration_since(Instant::now()),
-            };
-            let wait = match decide(policy, attempt, fastrand::f64()) {
-                Decision::Retry(wait) => wait,
-                Decision::Stop => return last,
-            };
-            *retries += 1;
-            tracing::info!(
-                retry = *retries,
-                wait_ms = wait.as_millis() as u64,
-                outcome = ?outcome,
-                "retrying"
-            );
-            tokio::time::sleep(wait).await;
-            now = Instant::now();
-        }
-    }
-
     /// Records what a finished call's span and observer need, once: the count of retries,
     /// and the outcome for the observer, when there is one.
     fn finished(

@@ -12,11 +12,13 @@
 //! gives one error at that type in the user's signature, worded by the public trait's
 //! `on_unimplemented`, with no note that points into this module.
 
+use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
 
 pub use crate::request::{Endpoint, Method, Request};
 use crate::request::{HeaderArg, PathSegment, QueryParams, QueryValue, RequestBody};
@@ -187,25 +189,82 @@ where
     let invalid = request.take_error();
     let idempotent = request.endpoint().idempotent();
     let span = call_span(&mut request);
-    // Moved into the future, so that dropping the future, polled or not, drops it too.
-    let mut call = Call {
-        span: span.clone(),
-        started: None,
-        finished: false,
+    // A request with an argument error is never handed to the transport. Otherwise its
+    // future is made here, in place in the call's future, not moved into it on first poll.
+    let (execute, invalid) = match invalid {
+        None => (Some(transport.execute(request)), None),
+        Some(error) => (None, Some(error)),
     };
-    let future = async move {
-        // Without a subscriber listening, the call reads no clock: `duration_ms` has no
-        // reader.
-        call.started = (!call.span.is_disabled()).then(Instant::now);
-        let result = match invalid {
-            Some(error) => Err(error),
-            None => transport.execute(request).await,
+    Calling {
+        execute,
+        invalid,
+        call: Call {
+            span,
+            started: None,
+            state: Cell::new(CallState::New),
+        },
+        idempotent,
+        decode,
+        convert,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of one call: the transport's future, polled inside the call's span, and
+    /// what to do with its answer. Written by hand rather than as an `async` block inside
+    /// `Instrumented`, so that the transport's future is built once, where it stays, and a
+    /// poll is one span entry and one poll of it.
+    struct Calling<F, O, E> {
+        #[pin]
+        execute: Option<F>,
+        // The argument error to return instead of sending, until it is returned.
+        invalid: Option<Error>,
+        // Moved with the future, so that dropping it, polled or not, drops this too.
+        call: Call,
+        idempotent: bool,
+        decode: fn(RawResponse) -> Result<O, Error>,
+        convert: fn(Error) -> E,
+    }
+}
+
+impl<F, O, E> Future for Calling<F, O, E>
+where
+    F: Future<Output = Result<RawResponse, Error>>,
+{
+    type Output = Result<O, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let call = this.call;
+        let _entered = call.span.enter();
+        if call.state.get() == CallState::New {
+            // Without a subscriber listening, the call reads no clock: `duration_ms` has no
+            // reader.
+            call.started = (!call.span.is_disabled()).then(Instant::now);
+            call.state.set(CallState::Polled);
+        }
+        let result = match this.execute.as_pin_mut() {
+            Some(execute) => match execute.poll(cx) {
+                Poll::Ready(result) => result,
+                Poll::Pending => return Poll::Pending,
+            },
+            None => match this.invalid.take() {
+                Some(error) => Err(error),
+                None => panic!("a call's future was polled after it completed"),
+            },
         };
-        let result = checked(result, idempotent, &call.span).and_then(decode);
+        let result = checked(result, *this.idempotent, &call.span).and_then(*this.decode);
         call.finish(result.as_ref().err());
-        result.map_err(convert)
-    };
-    future.instrument(span)
+        Poll::Ready(result.map_err(*this.convert))
+    }
+}
+
+/// How far a call got, for its span.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CallState {
+    New,
+    Polled,
+    Finished,
 }
 
 /// The outcome of one call, recorded on its span: once it finished, or, when the call's
@@ -216,20 +275,21 @@ struct Call {
     span: tracing::Span,
     // When the call started, if a subscriber listens.
     started: Option<Instant>,
-    finished: bool,
+    // A cell: the outcome is recorded while the span is entered, through a shared borrow.
+    state: Cell<CallState>,
 }
 
 impl Call {
     /// Records the duration and the outcome.
-    fn finish(&mut self, error: Option<&Error>) {
-        self.finished = true;
+    fn finish(&self, error: Option<&Error>) {
+        self.state.set(CallState::Finished);
         report(&self.span, self.started, error);
     }
 }
 
 impl Drop for Call {
     fn drop(&mut self) {
-        if self.finished || self.span.is_disabled() {
+        if self.state.get() == CallState::Finished || self.span.is_disabled() {
             return;
         }
         if let Some(started) = self.started {
