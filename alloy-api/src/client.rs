@@ -229,16 +229,11 @@ impl Client {
     /// from the `async` body of [`Transport::execute`], it would be compiled in every crate
     /// that awaits an endpoint, since an `async` body is compiled where it is polled.
     #[inline(never)]
-    fn attempt<'a>(&'a self, request: &'a Request) -> Attempting<'a> {
-        Box::pin(self.attempt_inner(request))
+    fn attempt<'a>(&'a self, request: &'a Request, url: Url) -> Attempting<'a> {
+        Box::pin(self.attempt_inner(request, url))
     }
 
-    async fn attempt_inner(&self, request: &Request) -> Result<RawResponse, (Outcome, Error)> {
-        // Written for each attempt, in the attempt's own (boxed) future: a retry, which is
-        // rare, writes it again. A URL that cannot be built stops the call, never retried.
-        let url = self
-            .url(request)
-            .map_err(|error| (Outcome::Unsendable, error))?;
+    async fn attempt_inner(&self, request: &Request, url: Url) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
         let http = self.http_request(request, url);
@@ -435,7 +430,11 @@ impl Transport for Client {
                     // One timer per attempt, for whichever limit ends first: the attempt's
                     // timeout (connect, send, the whole body) or the call's deadline.
                     let attempt_ends = after(now, self.timeout);
-                    let attempt = self.attempt(request);
+                    let url = match self.url(request) {
+                        Ok(url) => url,
+                        Err(error) => break 'call Err(error),
+                    };
+                    let attempt = self.attempt(request, url);
                     // What to return if this attempt is the last one: a non-2xx response
                     // stays a response, so the runtime maps every status to an error in one
                     // place.
@@ -573,7 +572,10 @@ mod tests {
                 .unwrap();
             let mut request = Request::new(endpoint);
             if let Some(id) = id {
-                request.path_param("id", id);
+                // What the macro hands each placeholder: the template's text after it.
+                let template = endpoint.template();
+                let after = &template[template.find('}').map_or(template.len(), |at| at + 1)..];
+                request.path_param("id", id, after);
             }
             if query {
                 request.query("userId", "a:b c");

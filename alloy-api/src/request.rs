@@ -83,6 +83,8 @@ pub struct Endpoint {
     idempotent: bool,
     // Whether the template has no placeholder: its path is the template itself.
     fixed: bool,
+    // The length of `dotted` up to its first placeholder: what a request writes first.
+    prefix: usize,
 }
 
 impl Endpoint {
@@ -105,21 +107,20 @@ impl Endpoint {
             bytes.len() >= 2 && bytes[0] == b'.' && bytes[1] == b'/',
             "an endpoint's template is written after `.`, as in `./users/{{userId}}`"
         );
-        // Split at compile time: whether any placeholder is left to fill per request.
-        let mut fixed = true;
-        let mut i = 2;
-        while i < bytes.len() {
-            if bytes[i] == b'{' {
-                fixed = false;
-            }
-            i += 1;
+        // Split at compile time: the text before the first placeholder, if there is one.
+        // `#[api_endpoint]` hands each placeholder's value the literal text after it.
+        let mut prefix = 2;
+        while prefix < bytes.len() && bytes[prefix] != b'{' {
+            prefix += 1;
         }
+        let fixed = prefix == bytes.len();
         Self {
             operation,
             method,
             dotted,
             idempotent,
             fixed,
+            prefix,
         }
     }
 
@@ -178,8 +179,6 @@ pub struct Request {
     target: String,
     // The length of `.` and the path in `target`.
     path_len: usize,
-    // The part of the template not written yet, from the next placeholder on.
-    rest: &'static str,
     // The whole of `target` (`.` and the path) while it is a template without placeholders
     // and no query was written, so not copied into `target`: empty otherwise.
     fixed: &'static str,
@@ -206,7 +205,6 @@ impl Request {
             endpoint,
             target: String::new(),
             path_len: 0,
-            rest: "",
             fixed: "",
             headers: HeaderMap::new(),
             body: None,
@@ -218,8 +216,7 @@ impl Request {
         } else {
             // Room for the parameters' values and a query of a pair or two without growing.
             request.target.reserve(dotted.len() + TARGET_SLACK);
-            request.rest = dotted;
-            request.push_literals();
+            request.push_path(&dotted[..endpoint.prefix]);
         }
         request
     }
@@ -232,15 +229,6 @@ impl Request {
             self.path_len = self.fixed.len();
             self.fixed = "";
         }
-    }
-
-    /// Writes the template's literal text up to the next placeholder (`{name}`, a whole
-    /// segment, as the macro checked), in one copy: the template is not split into segments.
-    fn push_literals(&mut self) {
-        let rest = self.rest;
-        let end = rest.find('{').unwrap_or(rest.len());
-        self.push_path(&rest[..end]);
-        self.rest = &rest[end..];
     }
 
     /// Appends `text` to the path. Generated code fills the path before the query, so this
@@ -262,13 +250,20 @@ impl Request {
     }
 
     /// Fills the next placeholder of the path with `value`, percent-encoded as exactly one
-    /// segment. Empty values, `.` and `..` are refused: they would change the route.
+    /// segment, and writes `after`, the template's literal text up to the placeholder after
+    /// it (`/logs`), split out at compile time. Empty values, `.` and `..` are refused: they
+    /// would change the route.
     ///
     /// Every byte but `A-Z a-z 0-9 - . _ ~` is percent-encoded, `%` included, so the encoded
     /// segment can never be a dot segment in disguise (`%2e`, `.%2E`): a URL parser sees the
     /// text `%2e` as `%252e` and leaves it alone, and the server decodes it back to `%2e`.
     /// `.` and `..` are the only values that encode to a dot segment.
-    pub(crate) fn path_param<T: PathSegment + ?Sized>(&mut self, name: &'static str, value: &T) {
+    pub(crate) fn path_param<T: PathSegment + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        after: &'static str,
+    ) {
         let value = value.to_segment();
         if value.is_empty() || value == "." || value == ".." {
             let shown = if value.is_empty() { "empty" } else { &value };
@@ -279,9 +274,7 @@ impl Request {
         for part in utf8_percent_encode(&value, SEGMENT) {
             self.push_path(part);
         }
-        let rest = self.rest;
-        self.rest = rest.find('}').map_or("", |end| &rest[end + 1..]);
-        self.push_literals();
+        self.push_path(after);
     }
 
     /// Appends `key=value` to the query for every value `value` holds (none for `None`).
@@ -691,12 +684,12 @@ mod tests {
         // The literal text up to a placeholder is written at once, its `/` included.
         let mut r = Request::new(&TRAILING);
         assert_eq!(r.path(), "/users/");
-        r.path_param("id", "u1");
+        r.path_param("id", "u1", "/");
         assert_eq!(r.path(), "/users/u1/");
         let mut r = Request::new(&EP);
-        r.path_param("x", "1");
+        r.path_param("x", "1", "/b/");
         assert_eq!(r.path(), "/a/1/b/");
-        r.path_param("y", "2");
+        r.path_param("y", "2", "");
         assert_eq!(r.path(), "/a/1/b/2");
     }
 
@@ -730,8 +723,8 @@ mod tests {
     #[test]
     fn path_params_are_one_segment_each() {
         let mut r = Request::new(&EP);
-        r.path_param("x", "a/b?c#d%");
-        r.path_param("y", &42u32);
+        r.path_param("x", "a/b?c#d%", "/b/");
+        r.path_param("y", &42u32, "");
         assert!(r.take_error().is_none());
         assert_eq!(r.path(), "/a/a%2Fb%3Fc%23d%25/b/42");
     }
@@ -740,7 +733,7 @@ mod tests {
     fn dot_segments_and_empty_values_are_refused() {
         for bad in ["", ".", ".."] {
             let mut r = Request::new(&EP);
-            r.path_param("x", bad);
+            r.path_param("x", bad, "/b/");
             let err = r.take_error().expect("refused");
             assert!(
                 matches!(err, Error::InvalidArgument { name: "x", .. }),
@@ -758,12 +751,12 @@ mod tests {
         assert_eq!(r.query_string(), Some("userId=u+1%26x%3Dy&tag=a&tag=b"));
         // The path and the query share one buffer: the path stays before the query even
         // when a placeholder is filled after a pair was written.
-        r.path_param("x", "1");
-        r.path_param("y", "2");
+        r.path_param("x", "1", "/b/");
+        r.path_param("y", "2", "");
         assert_eq!(r.path(), "/a/1/b/2");
         assert_eq!(r.target(), "/a/1/b/2?userId=u+1%26x%3Dy&tag=a&tag=b");
         let mut r = Request::new(&EP);
-        r.path_param("x", "1");
+        r.path_param("x", "1", "/b/");
         assert_eq!((r.query_string(), r.target()), (None, "/a/1/b/"));
         r.query("limit", &None::<u32>);
         assert_eq!(r.query_string(), None, "no pair, no `?`");

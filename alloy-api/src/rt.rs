@@ -40,9 +40,15 @@ pub fn request(endpoint: &'static Endpoint) -> Request {
     Request::new(endpoint)
 }
 
-/// Fills the next placeholder of the path.
-pub fn path_param(request: &mut Request, name: &'static str, value: &dyn PathSegment) {
-    request.path_param(name, value);
+/// Fills the next placeholder of the path, then writes `after`, the template's literal text
+/// up to the next placeholder (`/logs` for `{workflowId}` in `/workflows/{workflowId}/logs`).
+pub fn path_param(
+    request: &mut Request,
+    name: &'static str,
+    value: &dyn PathSegment,
+    after: &'static str,
+) {
+    request.path_param(name, value, after);
 }
 
 /// Adds the query pairs of `value` under `key`.

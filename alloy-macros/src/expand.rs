@@ -191,7 +191,8 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
         let value = borrow_over(ident, param.ty);
         let (first, _) = span_range(param.ty);
         let rt = respan(rt.clone(), first);
-        Some(quote_spanned! {first=> #rt::path_param(&mut #request, #name, #value); })
+        let after = template.after(placeholder);
+        Some(quote_spanned! {first=> #rt::path_param(&mut #request, #name, #value, #after); })
     });
     let other_calls = params.iter().filter_map(|(param, role, ident)| {
         let name = &param.name;

@@ -78,6 +78,32 @@ impl Template {
         })
     }
 
+    /// Returns the literal text that follows the placeholder `name` up to the next
+    /// placeholder or the end (`/upgrade` for `workflowId` in
+    /// `/workflows/<workflowId>/upgrade`, `/` between two): what the runtime writes after the
+    /// placeholder's value, so that it never scans the template.
+    pub fn after(&self, name: &str) -> String {
+        let mut out = String::new();
+        let pieces = self
+            .pieces
+            .iter()
+            .skip_while(|p| !matches!(p, Piece::Param(n) if n == name))
+            .skip(1);
+        for piece in pieces {
+            match piece {
+                Piece::Literal(lit) => {
+                    out.push('/');
+                    out.push_str(lit);
+                }
+                Piece::Param(_) => {
+                    out.push('/');
+                    break;
+                }
+            }
+        }
+        out
+    }
+
     /// Returns the template in OpenAPI form (`/workflows/{workflowId}/upgrade`).
     pub fn openapi(&self) -> String {
         let mut out = String::new();
@@ -194,6 +220,14 @@ mod tests {
             ]
         );
         assert_eq!(t.openapi(), "/workflows/{workflowId}/upgrade");
+        assert_eq!(t.after("workflowId"), "/upgrade");
+        let t = Template::parse("/a/<x>/<y>/b/c/<z>/").unwrap();
+        assert_eq!(
+            (t.after("x"), t.after("y"), t.after("z")),
+            ("/".to_owned(), "/b/c/".to_owned(), "/".to_owned())
+        );
+        let t = Template::parse("/users/<id>").unwrap();
+        assert_eq!(t.after("id"), "");
         assert_eq!(Template::parse("/").unwrap().openapi(), "/");
         assert_eq!(Template::parse("/a%20b/").unwrap().openapi(), "/a%20b/");
     }
