@@ -212,8 +212,10 @@ impl Client {
         // An endpoint's header parameter replaces the client's default of the same name
         // (`Accept`, `User-Agent`) instead of sending both; the macro refuses parameters for
         // the headers the client must own (`Authorization`, `Content-Type`, `Host`, ...).
-        for (name, value) in request.headers() {
-            http.headers_mut().insert(name.clone(), value.clone());
+        if let Some(params) = request.header_params() {
+            for (name, value) in params {
+                http.headers_mut().insert(name.clone(), value.clone());
+            }
         }
         if let Some(body) = request.body() {
             *http.body_mut() = Some(reqwest::Body::from(body.clone()));
@@ -419,8 +421,11 @@ impl Transport for Client {
             let started = Instant::now();
             let mut retries = 0u32;
             let result = 'call: {
-                if let Some(host) = self.inner.base_url.host_str() {
-                    request.span().record("server.address", host);
+                let span = request.span();
+                if !span.is_disabled()
+                    && let Some(host) = self.inner.base_url.host_str()
+                {
+                    span.record("server.address", host);
                 }
                 let idempotent = request.endpoint().idempotent();
                 let policy = &self.retry;

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -182,7 +183,9 @@ pub struct Request {
     // The whole of `target` (`.` and the path) while it is a template without placeholders
     // and no query was written, so not copied into `target`: empty otherwise.
     fixed: &'static str,
-    headers: HeaderMap,
+    // Boxed, and only there when a header parameter is set: few endpoints have one, and an
+    // empty map still costs its size in every call's future and its drop on every call.
+    headers: Option<Box<HeaderMap>>,
     body: Option<Bytes>,
     // Boxed: the error is rare, and a smaller `Request` is a smaller future for every call.
     error: Option<Box<Error>>,
@@ -206,7 +209,7 @@ impl Request {
             target: String::new(),
             path_len: 0,
             fixed: "",
-            headers: HeaderMap::new(),
+            headers: None,
             body: None,
             error: None,
             span: tracing::Span::none(),
@@ -320,7 +323,9 @@ impl Request {
         };
         match value {
             Ok(value) => {
-                self.headers.append(HeaderName::from_static(name), value);
+                self.headers
+                    .get_or_insert_default()
+                    .append(HeaderName::from_static(name), value);
             }
             Err(_) => self.fail(Error::invalid_argument(
                 arg,
@@ -400,7 +405,16 @@ impl Request {
     /// Returns the headers the endpoint's parameters set (not the client's own, such as
     /// `Authorization`).
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        static NONE: OnceLock<HeaderMap> = OnceLock::new();
+        match &self.headers {
+            Some(headers) => headers,
+            None => NONE.get_or_init(HeaderMap::new),
+        }
+    }
+
+    /// Returns the headers the endpoint's parameters set, if any.
+    pub(crate) fn header_params(&self) -> Option<&HeaderMap> {
+        self.headers.as_deref()
     }
 
     /// Returns the JSON body, if the endpoint has one.
@@ -416,7 +430,7 @@ impl fmt::Debug for Request {
             .field("method", &self.endpoint.method)
             .field("path", &self.path())
             .field("query", &self.query_string())
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("headers", &self.headers().keys().collect::<Vec<_>>())
             .field("body", &self.body.as_ref().map(Bytes::len))
             .finish()
     }
