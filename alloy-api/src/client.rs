@@ -429,12 +429,13 @@ impl Transport for Client {
                 }
                 let idempotent = request.endpoint().idempotent();
                 let policy = &self.retry;
-                let deadline = after(started, policy.deadline);
+                // When this attempt starts, and what is left of the call's deadline then.
                 let mut now = started;
+                let mut left = policy.deadline;
                 loop {
                     // One timer per attempt, for whichever limit ends first: the attempt's
                     // timeout (connect, send, the whole body) or the call's deadline.
-                    let attempt_ends = after(now, self.timeout);
+                    let attempt_ends = after(now, self.timeout.min(left));
                     let url = match self.url(request) {
                         Ok(url) => url,
                         Err(error) => break 'call Err(error),
@@ -444,7 +445,7 @@ impl Transport for Client {
                     // stays a response, so the runtime maps every status to an error in one
                     // place.
                     let (outcome, server_wait, last) =
-                        match tokio::time::timeout_at(attempt_ends.min(deadline), attempt).await {
+                        match tokio::time::timeout_at(attempt_ends, attempt).await {
                             Ok(Ok(response)) if response.status.is_success() => {
                                 break 'call Ok(response);
                             }
@@ -456,7 +457,7 @@ impl Transport for Client {
                             Ok(Err((outcome, error))) => {
                                 (outcome, None, Err(error.judged(outcome, idempotent)))
                             }
-                            Err(_) if attempt_ends <= deadline => {
+                            Err(_) if self.timeout <= left => {
                                 let error = Error::timeout(TimeoutKind::Attempt, self.timeout);
                                 let error = error.judged(Outcome::Lost, idempotent);
                                 (Outcome::Lost, None, Err(error))
@@ -472,7 +473,7 @@ impl Transport for Client {
                         idempotent,
                         retries,
                         retry_after: server_wait,
-                        remaining: deadline.saturating_duration_since(Instant::now()),
+                        remaining: policy.deadline.saturating_sub(started.elapsed()),
                     };
                     let wait = match decide(policy, attempt, fastrand::f64()) {
                         Decision::Retry(wait) => wait,
@@ -487,6 +488,7 @@ impl Transport for Client {
                     );
                     Box::pin(tokio::time::sleep(wait)).await;
                     now = Instant::now();
+                    left = policy.deadline.saturating_sub(now - started);
                 }
             };
             self.finished(request, started, retries, &result);
