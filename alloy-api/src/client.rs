@@ -287,7 +287,8 @@ impl Client {
         Ok(RawResponse {
             status,
             headers: std::mem::take(response.headers_mut()),
-            body: body.into_bytes(),
+            // Before anything else sees it, an observer or an error included.
+            body: inner.redactor.redact(body.into_bytes()),
         })
     }
 
@@ -492,10 +493,7 @@ impl Transport for Client {
                 }
             };
             self.finished(request, started, retries, &result);
-            result.map(|mut response| {
-                response.body = self.inner.redactor.redact(response.body);
-                response
-            })
+            result
         }
     }
 }
