@@ -235,7 +235,11 @@ impl Client {
         Box::pin(self.attempt_inner(request, url))
     }
 
-    async fn attempt_inner(&self, request: &Request, url: Url) -> Result<RawResponse, (Outcome, Error)> {
+    async fn attempt_inner(
+        &self,
+        request: &Request,
+        url: Url,
+    ) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
         let http = self.http_request(request, url);
@@ -594,35 +598,32 @@ mod tests {
             ("http://127.0.0.1:1/a/v1/", "http://127.0.0.1:1/a/v1"),
         ] {
             let root = if prefix.ends_with(":1") { "/" } else { "" };
-            assert_eq!(url(base, &ROOT, None, false), format!("{prefix}{root}"));
-            assert_eq!(
-                url(base, &ROOT, None, true),
-                format!("{prefix}{root}?userId=a%3Ab+c")
-            );
-            assert_eq!(url(base, &FIXED, None, false), format!("{prefix}/users/batch"));
-            assert_eq!(
-                url(base, &FIXED, None, true),
-                format!("{prefix}/users/batch?userId=a%3Ab+c")
-            );
-            // A parameter that looks like a scheme, a host or a parent stays one segment.
-            assert_eq!(
-                url(base, &PARAM, Some("x:y"), false),
-                format!("{prefix}/x%3Ay/logs")
-            );
-            assert_eq!(
-                url(base, &PARAM, Some("//evil.example"), true),
-                format!("{prefix}/%2F%2Fevil.example/logs?userId=a%3Ab+c")
-            );
-            assert_eq!(
-                url(base, &PARAM, Some("..%2F"), false),
-                format!("{prefix}/..%252F/logs")
-            );
-            // `v1:batch` would read as a scheme if it were resolved as a relative reference.
-            assert_eq!(
-                url(base, &COLON, Some("u1"), false),
-                format!("{prefix}/v1:batch/u1")
-            );
-            assert_eq!(url(base, &TRAILING, None, false), format!("{prefix}/users/"));
+            let query = "?userId=a%3Ab+c";
+            for (endpoint, id, with_query, expected) in [
+                (&ROOT, None, false, root.to_owned()),
+                (&ROOT, None, true, format!("{root}{query}")),
+                (&FIXED, None, false, "/users/batch".to_owned()),
+                (&FIXED, None, true, format!("/users/batch{query}")),
+                // A parameter that looks like a scheme, a host or a parent stays one segment.
+                (&PARAM, Some("x:y"), false, "/x%3Ay/logs".to_owned()),
+                (
+                    &PARAM,
+                    Some("//evil.example"),
+                    true,
+                    format!("/%2F%2Fevil.example/logs{query}"),
+                ),
+                (&PARAM, Some("..%2F"), false, "/..%252F/logs".to_owned()),
+                // After the `.` of the relative reference, `v1:batch` is not read as a scheme.
+                (&COLON, Some("u1"), false, "/v1:batch/u1".to_owned()),
+                (&TRAILING, None, false, "/users/".to_owned()),
+            ] {
+                assert_eq!(
+                    url(base, endpoint, id, with_query),
+                    format!("{prefix}{expected}"),
+                    "{base} {}",
+                    endpoint.template()
+                );
+            }
         }
     }
 

@@ -716,7 +716,10 @@ mod tests {
         // A fixed path is the template, written nowhere until a query follows it.
         let mut r = Request::new(&FIXED);
         assert_eq!(r.path(), "/users/batch");
-        assert_eq!((r.target(), r.relative_target()), ("/users/batch", "./users/batch"));
+        assert_eq!(
+            (r.target(), r.relative_target()),
+            ("/users/batch", "./users/batch")
+        );
         assert_eq!(r.target.capacity(), 0);
         r.query("userId", "u1");
         assert_eq!(r.path(), "/users/batch");
