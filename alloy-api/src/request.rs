@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Url;
 
 use crate::error::Error;
 
@@ -86,6 +87,9 @@ pub struct Endpoint {
     fixed: bool,
     // The length of `dotted` up to its first placeholder: what a request writes first.
     prefix: usize,
+    // For a path without placeholders: its URL, resolved once, and the base URL (in its
+    // directory form) it was resolved against. See `FixedUrl`.
+    url: OnceLock<(Url, Url)>,
 }
 
 impl Endpoint {
@@ -122,6 +126,7 @@ impl Endpoint {
             idempotent,
             fixed,
             prefix,
+            url: OnceLock::new(),
         }
     }
 
@@ -144,6 +149,28 @@ impl Endpoint {
     /// Returns whether the call may be retried after it may have reached the server.
     pub const fn idempotent(&self) -> bool {
         self.idempotent
+    }
+
+    /// Returns the URL of this endpoint's path below `base_dir` (a base URL whose path ends
+    /// in `/`), when the path has no placeholders and is not the root: the same for every
+    /// request to the same base URL, so it is resolved once, for the first base URL it is
+    /// asked for, and cloned after that. `None` for other endpoints, whose URL differs per
+    /// request.
+    pub(crate) fn fixed_url(&self, base_dir: &Url) -> Option<Result<Url, url::ParseError>> {
+        if !self.fixed || self.dotted.len() == 2 {
+            return None;
+        }
+        if let Some((base, url)) = self.url.get()
+            && base == base_dir
+        {
+            return Some(Ok(url.clone()));
+        }
+        // Another base URL (a second client) resolves it each time; the first one keeps it.
+        let url = base_dir.join(self.dotted);
+        if let Ok(url) = &url {
+            let _ = self.url.set((base_dir.clone(), url.clone()));
+        }
+        Some(url)
     }
 }
 
