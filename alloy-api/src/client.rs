@@ -421,8 +421,8 @@ impl Transport for Client {
     /// One state machine for the whole call, the retry loop included (each level of
     /// `async fn` is one more move of the future and one more dispatch on every poll), kept
     /// small: the request is held once (an `async fn` would hold its argument twice), each
-    /// attempt's URL lives in the attempt's boxed future, and the rare wait before a retry is
-    /// boxed too.
+    /// attempt's URL is moved straight into the attempt's boxed future, and the rare wait
+    /// before a retry is boxed too.
     fn execute(
         &self,
         mut request: Request,

@@ -48,6 +48,10 @@ pub trait Transport: Send + Sync {
     /// Return `Err` only when no response was obtained (connection failure, timeout);
     /// a 4xx or 5xx response is an `Ok(RawResponse)` that the runtime maps to
     /// [`Error::Api`].
+    ///
+    /// An endpoint method calls `execute` when it is called, and polls the future it returns
+    /// inside the call's span ([`Request::span`]) when the call is awaited: do the work in
+    /// the future (an `async fn` does), not before returning it.
     fn execute(&self, request: Request) -> impl Future<Output = Result<RawResponse, Error>> + Send;
 }
 
