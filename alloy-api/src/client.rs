@@ -234,22 +234,7 @@ impl Client {
     }
 
     /// One attempt: send, then read the whole body within the size limit.
-    ///
-    /// A plain function returning a boxed future, not inlined, so that the attempt and all it
-    /// reaches (reqwest's client, its connector and pool, the HTTP state machines: most of
-    /// the code a call runs) are compiled once, in this crate. Written as an `async fn` called
-    /// from the `async` body of [`Transport::execute`], it would be compiled in every crate
-    /// that awaits an endpoint, since an `async` body is compiled where it is polled.
-    #[inline(never)]
-    fn attempt<'a>(&'a self, request: &'a Request, url: Url) -> Attempting<'a> {
-        Box::pin(self.attempt_inner(request, url))
-    }
-
-    async fn attempt_inner(
-        &self,
-        request: &Request,
-        url: Url,
-    ) -> Result<RawResponse, (Outcome, Error)> {
+    async fn attempt(&self, request: &Request, url: Url) -> Result<RawResponse, (Outcome, Error)> {
         let inner = &*self.inner;
         let limit = inner.max_response_bytes;
         let http = self.http_request(request, url);
@@ -328,9 +313,8 @@ fn env(name: &str) -> Result<Option<String>, Error> {
 
 pub(crate) const BEARER: &str = "Bearer ";
 
-/// One attempt's future, boxed (see [`Client::attempt`]).
-type Attempting<'a> =
-    Pin<Box<dyn Future<Output = Result<RawResponse, (Outcome, Error)>> + Send + 'a>>;
+/// A call's future, boxed (see [`Client::call`]).
+type Calling<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
 
 /// A response body being read: no copy while it is one chunk.
 enum Body {
@@ -417,18 +401,28 @@ fn is_malformed_response(error: &reqwest::Error) -> bool {
 
 impl Transport for Client {
     /// Sends `request` until an attempt succeeds or the retry policy says stop.
+    fn execute(&self, request: Request) -> impl Future<Output = Result<RawResponse, Error>> + Send {
+        self.call(request)
+    }
+}
+
+impl Client {
+    /// The call: the retry loop around each attempt, one state machine.
     ///
-    /// One state machine for the whole call, the retry loop included (each level of
-    /// `async fn` is one more move of the future and one more dispatch on every poll), kept
-    /// small: the request is held once (an `async fn` would hold its argument twice), each
-    /// attempt's URL is moved straight into the attempt's boxed future, and the rare wait
-    /// before a retry is boxed too.
-    fn execute(
-        &self,
-        mut request: Request,
-    ) -> impl Future<Output = Result<RawResponse, Error>> + Send {
+    /// A plain function returning a boxed future, not inlined, so that the call and all it
+    /// reaches (the attempt, reqwest's client and its pool, the HTTP state machines: most of
+    /// the code a call runs) are compiled once, in this crate. As an `async` body returned by
+    /// [`Transport::execute`], it would be compiled in every crate that awaits an endpoint,
+    /// since an `async` body is compiled where it is polled; the caller's crate compiles
+    /// only the runtime's small future around it. One allocation per call, for the box.
+    ///
+    /// Each level of `async fn` is one more move of the future and one more dispatch on
+    /// every poll, so the attempt is awaited inline and the request held once (an `async fn`
+    /// would hold its argument twice); the rare wait before a retry is boxed.
+    #[inline(never)]
+    fn call(&self, mut request: Request) -> Calling<'_> {
         let invalid = request.take_error();
-        async move {
+        Box::pin(async move {
             if let Some(error) = invalid {
                 return Err(error);
             }
@@ -508,11 +502,9 @@ impl Transport for Client {
             };
             self.finished(request, started, retries, &result);
             result
-        }
+        })
     }
-}
 
-impl Client {
     /// Records what a finished call's span and observer need, once: the count of retries,
     /// and the outcome for the observer, when there is one.
     fn finished(
