@@ -286,7 +286,7 @@ impl Client {
         Ok(RawResponse {
             status,
             headers: std::mem::take(response.headers_mut()),
-            // Before anything else sees it, an observer or an error included.
+            // Once, where the body is read, before any error is made from it.
             body: inner.redactor.redact(body.into_bytes()),
         })
     }

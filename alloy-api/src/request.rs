@@ -88,7 +88,7 @@ pub struct Endpoint {
     // The length of `dotted` up to its first placeholder: what a request writes first.
     prefix: usize,
     // For a path without placeholders: its URL, resolved once, and the base URL (in its
-    // directory form) it was resolved against. See `FixedUrl`.
+    // directory form) it was resolved against. See `fixed_url`.
     url: OnceLock<(Url, Url)>,
 }
 
@@ -756,6 +756,22 @@ mod tests {
         assert_eq!((r.path(), r.target(), r.query_string()), ("", "", None));
         r.query("userId", "u1");
         assert_eq!((r.path(), r.target()), ("", "?userId=u1"));
+    }
+
+    #[test]
+    fn a_fixed_url_is_resolved_once_per_base_url() {
+        static FIXED: Endpoint = Endpoint::new("f", Method::Get, "./users/batch", true);
+        static ROOT: Endpoint = Endpoint::new("root", Method::Get, "./", true);
+        let first = Url::parse("http://127.0.0.1:1/v1/").unwrap();
+        let second = Url::parse("http://127.0.0.1:2/").unwrap();
+        assert!(EP.fixed_url(&first).is_none() && ROOT.fixed_url(&first).is_none());
+        let url = |base: &Url| FIXED.fixed_url(base).unwrap().unwrap().to_string();
+        assert_eq!(url(&first), "http://127.0.0.1:1/v1/users/batch");
+        // Kept for the first base URL, resolved afresh for another.
+        assert_eq!(url(&second), "http://127.0.0.1:2/users/batch");
+        assert_eq!(FIXED.url.get().map(|(base, _)| base), Some(&first));
+        assert_eq!(url(&first), "http://127.0.0.1:1/v1/users/batch");
+        assert_eq!(url(&second), "http://127.0.0.1:2/users/batch");
     }
 
     #[test]
