@@ -37,11 +37,7 @@ pub fn api_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
 pub fn strip_param_attrs(item: &mut TraitItemFn) {
     for input in &mut item.sig.inputs {
         if let FnArg::Typed(pt) = input {
-            pt.attrs.retain(|a| {
-                a.path()
-                    .get_ident()
-                    .is_some_and(|i| LINT_ATTRS.iter().any(|l| i == l))
-            });
+            pt.attrs.retain(is_lint_attr);
         }
     }
 }
@@ -237,48 +233,94 @@ fn expand(item: &TraitItemFn, args: &Args, endpoint: &Endpoint<'_>) -> TokenStre
         quote_spanned!(first=> #rt::#convert)
     };
 
-    let mut item = item.clone();
-    strip_param_attrs(&mut item);
+    // The method is written out token by token rather than cloned, edited and printed: a
+    // body handed to `parse_quote!` would be parsed by syn only to be printed again, which
+    // was most of the macro's own time.
+    let sig = &item.sig;
     // The return type and the call to `send` are both at the method's name: without
     // `Transport` as a supertrait, the call and the returned future both need
     // `Self: Transport`, and the same error at the same place is shown once. The spans keep
     // the macro's context, so the compiler does not suggest a `where` clause inside them.
-    let sig_span = Span::call_site().located_at(item.sig.ident.span());
-    let future = match &item.sig.output {
+    let sig_span = Span::call_site().located_at(sig.ident.span());
+    let future = match &sig.output {
         // `fn ... -> impl Future<Output = ...> + Send` stays as written, so that the names it
         // uses (an imported `Future`) stay used.
-        ReturnType::Type(_, ty) if item.sig.asyncness.is_none() => respan_future(ty, sig_span),
+        ReturnType::Type(_, ty) if sig.asyncness.is_none() => respan_future(ty, sig_span),
         _ => quote_spanned! {sig_span=>
             impl ::core::future::Future<Output = #output> + ::core::marker::Send
         },
     };
-    item.sig.asyncness = None;
-    item.sig.output = syn::parse_quote_spanned!(sig_span=> -> #future);
-    item.attrs.push(syn::parse_quote!(#[allow(
-        clippy::needless_borrow,
-        clippy::needless_borrows_for_generic_args,
-        clippy::used_underscore_binding
-    )]));
+    let arrow = quote_spanned!(sig_span=> ->);
     let send_rt = respan(rt.clone(), sig_span);
     let send = quote_spanned! {sig_span=>
         #send_rt::send(self, #request, #decode, #convert)
     };
-    item.default = Some(syn::parse_quote!({
-        #import
-        let #mutability #request = {
-            static #endpoint_static: #rt::Endpoint = #rt::endpoint(
-                #operation,
-                #rt::Method::#method,
-                #dotted,
-                #idempotent,
-            );
-            #rt::request(&#endpoint_static)
-        };
-        #(#calls)*
-        #send
-    }));
-    item.semi_token = None;
-    quote!(#item)
+    let attrs = &item.attrs;
+    let defaultness = &item.modifiers.defaultness;
+    let (constness, safety, abi, fn_token, ident) = (
+        &sig.constness,
+        &sig.safety,
+        &sig.abi,
+        &sig.fn_token,
+        &sig.ident,
+    );
+    let generics = &sig.generics;
+    let where_clause = &sig.generics.where_clause;
+    let mut inputs = TokenStream::new();
+    for pair in sig.inputs.pairs() {
+        kept_param_attrs(pair.value()).to_tokens(&mut inputs);
+        pair.punct().to_tokens(&mut inputs);
+    }
+    if let Some(variadic) = &sig.variadic {
+        if !sig.inputs.empty_or_trailing() {
+            <syn::Token![,]>::default().to_tokens(&mut inputs);
+        }
+        variadic.to_tokens(&mut inputs);
+    }
+    let mut params = TokenStream::new();
+    sig.paren_token
+        .surround(&mut params, |tokens| tokens.extend(inputs));
+    quote! {
+        #(#attrs)*
+        #[allow(
+            clippy::needless_borrow,
+            clippy::needless_borrows_for_generic_args,
+            clippy::used_underscore_binding
+        )]
+        #defaultness #constness #safety #abi #fn_token #ident #generics #params #arrow #future #where_clause {
+            #import
+            let #mutability #request = {
+                static #endpoint_static: #rt::Endpoint = #rt::endpoint(
+                    #operation,
+                    #rt::Method::#method,
+                    #dotted,
+                    #idempotent,
+                );
+                #rt::request(&#endpoint_static)
+            };
+            #(#calls)*
+            #send
+        }
+    }
+}
+
+/// One parameter as written, with only the attributes the compiler knows (see
+/// [`strip_param_attrs`]).
+fn kept_param_attrs(input: &FnArg) -> TokenStream {
+    match input {
+        FnArg::Typed(pt) => {
+            let attrs = pt.attrs.iter().filter(|a| is_lint_attr(a));
+            let (pat, colon, ty) = (&pt.pat, &pt.colon_token, &pt.ty);
+            quote!(#(#attrs)* #pat #colon #ty)
+        }
+        FnArg::Receiver(r) => r.to_token_stream(),
+    }
+}
+
+fn is_lint_attr(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .get_ident()
+        .is_some_and(|i| LINT_ATTRS.iter().any(|l| i == l))
 }
 
 /// The function that decodes a 2xx response. `<T as ResponseBody>::from_response` is
