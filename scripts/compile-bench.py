@@ -5,7 +5,8 @@ Generates a throwaway Cargo workspace (under target/compile-bench/, never commit
 each N, two library crates depending on alloy-api by path:
 
   gen_N   N endpoints, each one annotated trait method (the ten shapes of the Alloy API,
-          cycled, each with its own path), implemented for every Transport;
+          cycled, each with its own path), ten to a trait as alloy-api's resources are
+          (`--trait-size`; 0 puts all N in one trait), implemented for every Transport;
   hand_N  the same N endpoints written by hand over reqwest: `format!` path, `.query(&[..])`,
           `.json(&body)`, one shared `call` helper that sends, reads the body, maps the status
           and decodes, i.e. what `benches/common/hand.rs` does for the real ten.
@@ -38,10 +39,18 @@ skips it; `--only-clean` skips everything else. `--per-crate` also records the C
 every rustc run (through a RUSTC_WRAPPER of `/usr/bin/time`) and prints, per crate, the median
 over the builds of each side, the sums of what only one side compiles, and a ratio less moved
 by the machine's load: the crates both sides compile and the time outside rustc pooled over
-all builds, plus each side's own crates.
+all builds, plus each side's own crates. `--gen-features a,b` builds clean_gen with alloy-api's
+default features off and only those on: `platform-verifier,http2` is the hand-written crate's
+feature set (reqwest on rustls with the platform verifier, HTTP/2), without the verifier of
+Alloy's signed calls (`signature`) that it has no counterpart of.
+
+`--instructions` also counts the instructions rustc executes to `cargo check` each crate
+alone (under valgrind's callgrind, about 3 minutes more for N=500): a per-endpoint figure that
+is the same from run to run, where the timed slopes move by about 0.1 between runs.
 
 Usage: python3 scripts/compile-bench.py [--sizes 10,100,500] [--reps 3] [--dir DIR]
-           [--clean 38] [--clean-reps 2] [--only-clean] [--per-crate]
+           [--clean 38] [--clean-reps 2] [--only-clean] [--per-crate] [--trait-size 10]
+           [--gen-features LIST] [--instructions]
 """
 
 import argparse
@@ -115,9 +124,21 @@ def arg_names(params):
     return ", ".join(name for name, _, _ in params)
 
 
-def gen_crate(n):
+# Endpoints per trait in gen_N: alloy-api has one trait per resource, of 1 to 11 operations
+# (`WorkflowsApi` has 11), so 10. `--trait-size 0` puts all N in one trait, a shape no
+# resource has, on which rustc's check of the trait's associated types (one per `impl Future`
+# return) grows with the square of its methods.
+TRAIT_SIZE = 10
+
+
+def trait_of(i, trait_size):
+    return f"Api{i // trait_size}" if trait_size else "Api"
+
+
+def gen_crate(n, trait_size=TRAIT_SIZE):
     out = [
-        f"//! {n} endpoints, each one `#[api_endpoint]` trait method.",
+        f"//! {n} endpoints, each one `#[api_endpoint]` trait method"
+        + (f", {trait_size} to a trait." if trait_size else ", all in one trait."),
         "#![allow(missing_docs)]",
         "use std::future::Future;",
         "use std::pin::Pin;",
@@ -126,10 +147,16 @@ def gen_crate(n):
         "use alloy_api::{Client, Result, Transport, api_endpoint};",
         "",
         "pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;",
-        "",
-        "pub trait Api: Transport {",
     ]
+    traits = []
     for i in range(n):
+        trait = trait_of(i, trait_size)
+        if not traits or traits[-1] != trait:
+            if traits:
+                out.append("}")
+            traits.append(trait)
+            out.append("")
+            out.append(f"pub trait {trait}: Transport {{")
         method, path, params, ret = SHAPES[i % len(SHAPES)]
         out.append(f'    #[api_endpoint(method = "{method}", path = "/e{i}{path}")]')
         sig = []
@@ -140,14 +167,15 @@ def gen_crate(n):
         out.append("")
     out.append("}")
     out.append("")
-    out.append("impl<T: Transport + ?Sized> Api for T {}")
+    for trait in traits:
+        out.append(f"impl<T: Transport + ?Sized> {trait} for T {{}}")
     out.append("")
     out.append("// Every endpoint instantiated for `Client`, as an application calling it does.")
     for i in range(n):
         _, _, params, ret = SHAPES[i % len(SHAPES)]
         out.append(
             f"pub fn call_{i}<'a>(c: &'a Client{signature_params(params).replace(': &', ': &' + chr(39) + 'a ')})"
-            f" -> Call<'a, {ret}> {{ Box::pin(Api::op_{i}(c, {arg_names(params)})) }}"
+            f" -> Call<'a, {ret}> {{ Box::pin({trait_of(i, trait_size)}::op_{i}(c, {arg_names(params)})) }}"
         )
     return "\n".join(out) + "\n"
 
@@ -522,9 +550,10 @@ def lean_hand_crate(n):
     return "\n".join(out) + "\n"
 
 
-def write_clean_workspace(workdir, n):
+def write_clean_workspace(workdir, n, trait_size=TRAIT_SIZE, gen_features=None):
     """Two crates in a workspace of their own: clean_gen (alloy-api and N annotated
-    endpoints) and clean_hand (the same N endpoints by hand over reqwest, models copied)."""
+    endpoints) and clean_hand (the same N endpoints by hand over reqwest, models copied).
+    With `gen_features` (a list), clean_gen takes alloy-api with those features only."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "Cargo.toml").write_text(
         "# Generated by scripts/compile-bench.py; throwaway.\n"
@@ -533,9 +562,11 @@ def write_clean_workspace(workdir, n):
     lock = ROOT / "Cargo.lock"
     if lock.exists() and not (workdir / "Cargo.lock").exists():
         shutil.copy(lock, workdir / "Cargo.lock")
-    gen_deps = f'[dependencies]\nalloy-api = {{ path = "{ROOT / "alloy-api"}" }}\n'
+    features = ("" if gen_features is None else
+                f", default-features = false, features = {json.dumps(gen_features)}")
+    gen_deps = f'[dependencies]\nalloy-api = {{ path = "{ROOT / "alloy-api"}"{features} }}\n'
     for name, deps, source in (
-        ("clean_gen", gen_deps, gen_crate(n)),
+        ("clean_gen", gen_deps, gen_crate(n, trait_size)),
         ("clean_hand", LEAN_DEPENDENCIES, lean_hand_crate(n)),
     ):
         crate = workdir / name
@@ -639,8 +670,8 @@ def per_crate_report(crates, runs):
           f"ratio **{(common + own_gen) / (common + own_hand):.3f}**")
 
 
-def clean_builds(workdir, n, reps, per_crate=False):
-    write_clean_workspace(workdir, n)
+def clean_builds(workdir, n, reps, per_crate=False, trait_size=TRAIT_SIZE, gen_features=None):
+    write_clean_workspace(workdir, n, trait_size, gen_features)
     # Fetch once, so that no build pays for the network.
     subprocess.run(["cargo", "fetch", "-q"], cwd=workdir, check=True)
     runs = {"clean_gen": [], "clean_hand": []}
@@ -654,7 +685,9 @@ def clean_builds(workdir, n, reps, per_crate=False):
             if log:
                 crates[crate].append(rustc_cpu(log))
             print(f"clean release build {crate}: {cpu:.1f} CPU s, {wall:.1f} s wall", file=sys.stderr)
-    print(f"\n### Clean release build, N={n} endpoints (CPU seconds, from an empty target directory)\n")
+    features = "default features" if gen_features is None else f"features {gen_features}"
+    print(f"\n### Clean release build, N={n} endpoints, alloy-api with {features} "
+          "(CPU seconds, from an empty target directory)\n")
     print("| run | alloy-api + generated | lean hand-written (reqwest) | ratio |")
     print("|---:|---:|---:|---:|")
     for rep in range(reps):
@@ -668,7 +701,7 @@ def clean_builds(workdir, n, reps, per_crate=False):
     return runs
 
 
-def write_workspace(workdir, sizes):
+def write_workspace(workdir, sizes, trait_size=TRAIT_SIZE):
     members = [f"{kind}_{n}" for n in sizes for kind in ("gen", "hand")]
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "Cargo.toml").write_text(
@@ -683,7 +716,7 @@ def write_workspace(workdir, sizes):
     if lock.exists() and not (workdir / "Cargo.lock").exists():
         shutil.copy(lock, workdir / "Cargo.lock")
     for n in sizes:
-        for kind, source in (("gen", gen_crate(n)), ("hand", hand_crate(n))):
+        for kind, source in (("gen", gen_crate(n, trait_size)), ("hand", hand_crate(n))):
             crate = workdir / f"{kind}_{n}"
             (crate / "src").mkdir(parents=True, exist_ok=True)
             (crate / "Cargo.toml").write_text(
@@ -723,6 +756,36 @@ def timed(workdir, crate, command):
     start = time.perf_counter()
     cargo(workdir, [command, "-q", "-p", crate])
     return time.perf_counter() - start
+
+
+# Runs rustc under callgrind for the crate named $CALLGRIND_CRATE, and rustc alone for the rest.
+RUSTC_CALLGRIND = """\
+#!/bin/sh
+rustc=$1; shift
+name=unknown; prev=
+for a in "$@"; do [ "$prev" = "--crate-name" ] && name=$a; prev=$a; done
+if [ "$name" = "$CALLGRIND_CRATE" ]; then
+  exec valgrind --tool=callgrind --callgrind-out-file="$CALLGRIND_OUT" "$rustc" "$@" 2>"$CALLGRIND_OUT.log"
+fi
+exec "$rustc" "$@"
+"""
+
+
+def check_instructions(workdir, crate):
+    """Instructions rustc executes to `cargo check` the crate alone (callgrind): unlike its
+    time, the same from run to run and unmoved by the machine's load."""
+    wrapper = workdir / "rustc-callgrind.sh"
+    wrapper.write_text(RUSTC_CALLGRIND)
+    wrapper.chmod(0o755)
+    out = workdir / f"callgrind-check-{crate}.out"
+    out.unlink(missing_ok=True)
+    os.utime(workdir / crate / "src" / "lib.rs")
+    cargo(workdir, ["check", "-q", "-p", crate],
+          env_extra={"RUSTC_WRAPPER": str(wrapper), "CALLGRIND_CRATE": crate, "CALLGRIND_OUT": str(out)})
+    for line in out.read_text(errors="replace").splitlines():
+        if line.startswith("summary:") or line.startswith("totals:"):
+            return int(line.split()[1])
+    raise SystemExit(f"no instruction count in {out}")
 
 
 def expanded_size(workdir, crate):
@@ -776,15 +839,19 @@ def main():
     parser.add_argument("--clean-reps", type=int, default=2)
     parser.add_argument("--only-clean", action="store_true")
     parser.add_argument("--per-crate", action="store_true")
+    parser.add_argument("--trait-size", type=int, default=TRAIT_SIZE)
+    parser.add_argument("--gen-features")
+    parser.add_argument("--instructions", action="store_true")
     opts = parser.parse_args()
+    gen_features = None if opts.gen_features is None else [f for f in opts.gen_features.split(",") if f]
     sizes = [int(s) for s in opts.sizes.split(",")]
     workdir = Path(opts.dir)
     if opts.clean:
         print(f"machine: {machine()}", file=sys.stderr)
-        clean_builds(workdir / "clean", opts.clean, opts.clean_reps, opts.per_crate)
+        clean_builds(workdir / "clean", opts.clean, opts.clean_reps, opts.per_crate, opts.trait_size, gen_features)
     if opts.only_clean:
         return
-    write_workspace(workdir, sizes)
+    write_workspace(workdir, sizes, opts.trait_size)
 
     print(f"machine: {machine()}", file=sys.stderr)
     print("prebuilding dependencies (check and build)...", file=sys.stderr)
@@ -817,6 +884,9 @@ def main():
                 1 for l in (workdir / crate / "src" / "lib.rs").read_text().splitlines() if l.strip()
             )
             row[f"ir_bytes_{kind}"], row[f"ir_functions_{kind}"] = llvm_ir_size(workdir, crate)
+            if opts.instructions:
+                row[f"check_ir_{kind}"] = check_instructions(workdir, crate)
+                print(f"N={n} {kind}: cargo check, {row[f'check_ir_{kind}']} rustc instructions", file=sys.stderr)
         results[n] = row
 
     (workdir / "results.json").write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
@@ -852,6 +922,8 @@ def report(sizes, results):
         ("LLVM IR functions/endpoint (debug)", "ir_functions", 1, "{:.1f}"),
         ("rlib bytes/endpoint (debug)", "rlib", 1, "{:.0f}"),
     ]
+    if all(f"check_ir_{kind}" in results[n] for n in (lo, hi) for kind in ("gen", "hand")):
+        rows.insert(1, ("`cargo check` rustc instructions/endpoint (millions)", "check_ir", 1e-6, "{:.2f}"))
     for label, key, scale, fmt in rows:
         g, h = slope(key, "gen") * scale, slope(key, "hand") * scale
         ratio = f"{g / h:.2f}" if h else "n/a"
