@@ -581,12 +581,18 @@ def write_clean_workspace(workdir, n, trait_size=TRAIT_SIZE, gen_features=None):
     shutil.copytree(ROOT / "alloy-api" / "src" / "models", models)
 
 
-# Records user and system CPU seconds of one rustc run, with the crate's name.
+# Records user and system CPU seconds of one rustc run, with the crate's name and a checksum
+# of its enabled features: the same crate with other features is other code to compile.
 RUSTC_TIMER = """\
 #!/bin/sh
-name=unknown; prev=
-for a in "$@"; do [ "$prev" = "--crate-name" ] && name=$a; prev=$a; done
-exec /usr/bin/time -a -o "$RUSTC_CPU_LOG" -f "%U %S $name" "$@"
+name=unknown; prev=; features=
+for a in "$@"; do
+  [ "$prev" = "--crate-name" ] && name=$a
+  [ "$prev" = "--cfg" ] && case $a in feature=*) features="$features $a";; esac
+  prev=$a
+done
+key=$(printf '%s' "$features" | cksum | cut -d' ' -f1)
+exec /usr/bin/time -a -o "$RUSTC_CPU_LOG" -f "%U %S $name $key" "$@"
 """
 
 
@@ -621,19 +627,31 @@ def clean_build_cpu(workdir, crate, per_crate_log=None):
 
 
 def rustc_cpu(log):
-    """CPU seconds per crate name from a RUSTC_TIMER log (build scripts add up under
-    `build_script_build`; cargo's probes of rustc under `unknown` and `___`)."""
+    """CPU seconds per (crate name, features checksum) from a RUSTC_TIMER log (build scripts
+    add up under `build_script_build`; cargo's probes of rustc under `unknown` and `___`)."""
     per_crate = {}
     for line in log.read_text().splitlines():
         fields = line.split()
-        if len(fields) == 3 and fields[0][0].isdigit():
-            per_crate[fields[2]] = per_crate.get(fields[2], 0.0) + float(fields[0]) + float(fields[1])
+        if len(fields) == 4 and fields[0][0].isdigit():
+            key = (fields[2], fields[3])
+            per_crate[key] = per_crate.get(key, 0.0) + float(fields[0]) + float(fields[1])
     return per_crate
+
+
+PROBES = {"unknown", "___"}
 
 
 def per_crate_report(crates, runs):
     gen, hand = crates["clean_gen"], crates["clean_hand"]
-    names = set().union(*gen, *hand) - {"unknown", "___"}
+    names = {k for k in set().union(*gen, *hand) if k[0] not in PROBES}
+    # A crate both sides compile with different features counts as each side's own.
+    differs = {name for name, _ in names if sum(1 for n, _ in names if n == name) > 1}
+
+    def label(key):
+        name, _ = key
+        if name not in differs or name == "build_script_build":
+            return name
+        return f"{name} (features of {'generated' if any(key in b for b in gen) else 'hand-written'})"
 
     def med(side, name):
         return statistics.median(build.get(name, 0.0) for build in side)
@@ -647,12 +665,12 @@ def per_crate_report(crates, runs):
     print("|---|---:|---:|")
     for k in sorted(names, key=lambda k: -max(med(gen, k), med(hand, k))):
         if max(med(gen, k), med(hand, k)) >= 0.3:
-            print(f"| {k} | {med(gen, k):.1f} | {med(hand, k):.1f} |")
+            print(f"| {label(k)} | {med(gen, k):.1f} | {med(hand, k):.1f} |")
     shared = names - set(only["gen"]) - set(only["hand"])
     print(f"| **only this side** | {sum(only['gen'].values()):.1f} | {sum(only['hand'].values()):.1f} |")
     print(f"| **both sides** | {sum(med(gen, k) for k in shared):.1f} | {sum(med(hand, k) for k in shared):.1f} |")
 
-    # The crates both sides compile are the same code with the same features: whatever their
+    # The crates both sides compile with the same features are the same code: whatever their
     # CPU seconds differ by between the sides is the machine's load at the time. So is what a
     # build spends outside rustc (cargo, build scripts' runs). Pooling both over every build
     # of both sides, and keeping each side's own crates, gives a ratio that the load moves
@@ -660,7 +678,7 @@ def per_crate_report(crates, runs):
     def shared_sum(build):
         return sum(build.get(k, 0.0) for k in shared)
 
-    outside = [cpu - sum(v for k, v in build.items() if k not in ("unknown", "___"))
+    outside = [cpu - sum(v for k, v in build.items() if k[0] not in PROBES)
                for side in ("clean_gen", "clean_hand")
                for (cpu, _), build in zip(runs[side], crates[side])]
     common = statistics.median([shared_sum(b) for b in gen + hand]) + statistics.median(outside)
