@@ -867,7 +867,7 @@ def main():
     opts = parser.parse_args()
     gen_features = None if opts.gen_features is None else [f for f in opts.gen_features.split(",") if f]
     sizes = [int(s) for s in opts.sizes.split(",")]
-    workdir = Path(opts.dir)
+    workdir = Path(opts.dir).resolve()  # cargo runs in it: a relative path would nest
     if opts.clean:
         print(f"machine: {machine()}", file=sys.stderr)
         clean_builds(workdir / "clean", opts.clean, opts.clean_reps, opts.per_crate, opts.trait_size, gen_features)
