@@ -165,7 +165,8 @@ def gen_crate(n, trait_size=TRAIT_SIZE):
             sig.append(f"{attr}{name}: &{ty}")
         out.append(f"    async fn op_{i}(&self, {', '.join(sig)}) -> Result<{ret}>;")
         out.append("")
-    out.append("}")
+    if traits:
+        out.append("}")
     out.append("")
     for trait in traits:
         out.append(f"impl<T: Transport + ?Sized> {trait} for T {{}}")
