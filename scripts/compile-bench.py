@@ -27,7 +27,8 @@ system of cargo and everything it runs) of `cargo build --release` from an empty
 directory of
 
   clean_gen   alloy-api and N annotated endpoints (the `gen_N` source): everything an
-              application of the generated client compiles;
+              application of the generated client compiles, and reqwest's `json` feature,
+              which the hand-written side turns on, so that reqwest is the same on both;
   clean_hand  the lean hand-written client of the same N endpoints with no alloy-api at all:
               reqwest (rustls, HTTP/2, json), serde, serde_json, url, chrono, a copy of
               alloy-api's models, and the form of benches/common/hand.rs (one
