@@ -317,6 +317,8 @@ fn kept_param_attrs(input: &FnArg) -> TokenStream {
     }
 }
 
+/// Whether `attr` is one of [`LINT_ATTRS`]: an attribute the compiler itself reads on a
+/// parameter, kept on it.
 fn is_lint_attr(attr: &syn::Attribute) -> bool {
     attr.path()
         .get_ident()
