@@ -867,6 +867,10 @@ def main():
     parser.add_argument("--gen-features")
     parser.add_argument("--instructions", action="store_true")
     opts = parser.parse_args()
+    if opts.trait_size < 0:
+        parser.error("--trait-size is a number of endpoints per trait, or 0 for one trait of all")
+    if opts.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions runs rustc under valgrind's callgrind: install valgrind")
     gen_features = None if opts.gen_features is None else [f for f in opts.gen_features.split(",") if f]
     sizes = [int(s) for s in opts.sizes.split(",")]
     workdir = Path(opts.dir).resolve()  # cargo runs in it: a relative path would nest
